@@ -28,24 +28,35 @@ public:
         bool synchronous_full = true;
     };
 
-    // Opens (and configures) a database file. Error codes: "open", "not_a_database", "pragma".
+    // Opens (and configures) a database file: busy_timeout, journal_mode=WAL and
+    // synchronous=FULL as the options say, foreign_keys=ON always. A cheap read of the header
+    // (PRAGMA schema_version) catches a file that is not a database or is damaged at page 1.
+    // Error codes: "open", "not_a_database", "pragma". Paths starting with "file:" are URIs.
     static Result<std::unique_ptr<Database>> Open(const std::string& path, const Options& options);
     static Result<std::unique_ptr<Database>> Open(const std::string& path) { return Open(path, Options{}); }
     ~Database();
     Database(const Database&) = delete;
     Database& operator=(const Database&) = delete;
 
-    // Runs one or more statements without results. Error code "sql".
+    // Runs one or more statements without results. Error code "sql", or one of the mapped
+    // codes below when SQLite says so.
+    //
+    // Codes shared by Exec, Step and Commit: "constraint" (SQLITE_CONSTRAINT*, including a
+    // trigger's RAISE), "disk_full" (SQLITE_FULL), "busy" (SQLITE_BUSY/LOCKED), "corrupt"
+    // (SQLITE_CORRUPT/NOTADB).
     Status Exec(std::string_view sql);
     // Prepares one statement. Error code "prepare".
     Result<Statement> Prepare(std::string_view sql);
 
-    // "ok", or the first problem quick_check reports.
+    // "ok"; or the first problem quick_check reports, which means damage (a check that stops
+    // on SQLITE_CORRUPT/NOTADB says "corrupt: ..."); or "error: ..." when the check could not
+    // run (busy, I/O), which is no evidence of damage.
     std::string QuickCheck();
     int64_t LastInsertRowId() const;
     int Changes() const;
     std::string LastErrorMessage() const;
-    int user_version();
+    bool InTransaction() const;  // false in autocommit mode
+    int user_version();          // -1 when it cannot be read
     Status set_user_version(int version);
 
     sqlite3* raw() { return db_; }
@@ -72,10 +83,11 @@ public:
     Statement& BindNull(int index);
 
     // Result<bool>: true when a row is ready, false when done. Error code "step" (with the
-    // SQLite message) or "constraint" for a constraint violation.
+    // SQLite message) or a mapped code ("constraint", "disk_full", "busy", "corrupt").
     Result<bool> Step();
     // Step() to completion for statements without rows.
     Status Run();
+    // Resets the statement and clears its bindings, ready to bind and run again.
     Status Reset();
 
     int64_t Int(int column) const;

@@ -1,0 +1,29 @@
+// Numbered schema migrations of the terminal's database. PRAGMA user_version holds the last one
+// applied; each runs in its own transaction, so a crash leaves the file at a whole version.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "platform/database.h"
+
+namespace gk {
+
+struct Migration {
+    int version;      // 1, 2, ... in order, never renumbered
+    std::string sql;  // one or more statements
+};
+
+const std::vector<Migration>& StoreMigrations();
+int LatestStoreVersion();
+
+// Applies the migrations above the file's user_version, up to `target_version` (tests stop
+// early to make an "old" file). Error code "migrate" names the version that failed.
+Status MigrateStore(Database& db, int target_version);
+
+// Fills requests.building_key/unit_key from building/unit where they are empty: used by
+// migration 2 and after rows were carried over from an older damaged file.
+const std::string& BackfillPlaceKeysSql();
+
+}  // namespace gk

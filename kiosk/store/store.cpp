@@ -1,0 +1,230 @@
+// Store: opening the database (data dir, health check, version check, recovery, migrations)
+// and the statement cache. Identity, settings and events are in settings_store.cpp.
+//
+// Index
+//   [SECTION] Helpers
+//   [SECTION] Open
+#include "kiosk/store/store.h"
+
+#include <unistd.h>
+
+#include <ctime>
+#include <filesystem>
+
+#include "kiosk/store/migrations.h"
+#include "kiosk/store/recovery.h"
+#include "kiosk/store/store_internal.h"
+#include "platform/log.h"
+
+namespace gk {
+namespace fs = std::filesystem;
+
+// =============================================================================================
+// [SECTION] Helpers
+// =============================================================================================
+
+std::string PlaceKey(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == ' ' || c == '\t') continue;
+        if (text.substr(i, 3) == "\xE3\x80\x80") {  // U+3000 ideographic space
+            i += 2;
+            continue;
+        }
+        out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+    return out;
+}
+
+std::string CompactChinaTime(int64_t unix_seconds) {
+    const std::time_t t = static_cast<std::time_t>(unix_seconds + kChinaUtcOffsetSeconds);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%S", &tm);
+    return buf;
+}
+
+namespace {
+
+constexpr const char* kDatabaseFile = "gridkiosk.db";
+constexpr const char* kScratchFile = "gridkiosk.db.salvage";
+constexpr int64_t kJournalSizeLimitBytes = 4 * 1024 * 1024;  // WAL truncated to this after use
+
+// The result of opening and checking the file, before anything is written to it.
+struct Checked {
+    std::unique_ptr<Database> db;
+    std::string damage;  // non-empty: the file is damaged and must be moved aside
+    std::optional<Error> error;
+};
+
+Checked OpenAndCheck(const std::string& path) {
+    Checked out;
+    // Journal mode is set only after the version check, so a newer version's file (or any
+    // file we refuse) is left byte for byte as it was.
+    Database::Options options;
+    options.wal = false;
+    auto db = Database::Open(path, options);
+    if (!db) {
+        if (db.error().code == "not_a_database") {
+            out.damage = "not_a_database";
+        } else {
+            out.error = Error{"open", db.error().message};
+        }
+        return out;
+    }
+    const std::string check = (*db)->QuickCheck();
+    if (check.rfind("error: ", 0) == 0) {
+        out.error = Error{"open", "quick_check could not run: " + check};
+    } else if (check != "ok") {
+        // quick_check's report spans lines; one line for the log and the staff screen.
+        for (char c : check) out.damage += c == '\n' ? ' ' : c;
+    } else {
+        out.db = std::move(*db);
+    }
+    return out;
+}
+
+Status Configure(Database& db, const StoreOptions& options) {
+    auto mode = db.Prepare("PRAGMA journal_mode=WAL");
+    if (!mode) return mode.error();
+    auto row = mode->Step();
+    if (!row || !*row || mode->Text(0) != "wal") {
+        return Error{"open", "cannot switch to WAL: " + db.LastErrorMessage()};
+    }
+    if (auto s = db.Exec("PRAGMA journal_size_limit=" + std::to_string(kJournalSizeLimitBytes));
+        !s) {
+        return s;
+    }
+    // Deleted and overwritten content is zeroed, so purged contact details leave the file.
+    if (auto s = db.Exec("PRAGMA secure_delete=ON"); !s) return s;
+    if (options.max_database_bytes > 0) {
+        auto size = db.Prepare("PRAGMA page_size");
+        if (!size) return size.error();
+        auto page = size->Step();
+        const int64_t page_size = page && *page ? size->Int(0) : 4096;
+        const int64_t pages = std::max<int64_t>(1, options.max_database_bytes / page_size);
+        if (auto s = db.Exec("PRAGMA max_page_count=" + std::to_string(pages)); !s) return s;
+    }
+    return Ok{};
+}
+
+Status EnsureDataDir(const std::string& dir) {
+    std::error_code ec;
+    const bool existed = fs::exists(dir, ec);
+    fs::create_directories(dir, ec);
+    if (ec || !fs::is_directory(dir, ec)) {
+        return Error{"data_dir", "cannot create data dir " + dir + ": " + ec.message()};
+    }
+    // What we create holds residents' data until upload: owner only.
+    if (!existed) fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+    if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+        return Error{"data_dir", "data dir " + dir + " is not writable"};
+    }
+    return Ok{};
+}
+
+}  // namespace
+
+Result<Statement*> Store::Prepared(const char* sql) {
+    auto it = statements_.find(sql);
+    if (it == statements_.end()) {
+        auto st = db_->Prepare(sql);
+        if (!st) return st.error();
+        it = statements_.emplace(sql, std::move(*st)).first;
+    }
+    return &it->second;
+}
+
+int64_t Store::NowUnix() { return clock_.WallUnixMs() / 1000; }
+
+// =============================================================================================
+// [SECTION] Open
+// =============================================================================================
+
+Store::Store(std::unique_ptr<Database> db, Clock& clock, const StoreOptions& options)
+    : db_(std::move(db)), clock_(clock), options_(options) {}
+
+Store::~Store() = default;
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& data_dir, Clock& clock) {
+    return Open(data_dir, clock, StoreOptions{});
+}
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& data_dir, Clock& clock,
+                                           const StoreOptions& options) {
+    if (auto s = EnsureDataDir(data_dir); !s) return s.error();
+    const std::string path = (fs::path(data_dir) / kDatabaseFile).string();
+    OpenReport report;
+
+    Checked checked = OpenAndCheck(path);
+    if (checked.error) return *checked.error;
+    if (checked.db) {
+        const int version = checked.db->user_version();
+        if (version < 0) return Error{"open", "cannot read user_version"};
+        if (version > LatestStoreVersion()) {
+            return Error{"too_new", "database is at schema " + std::to_string(version) +
+                                        ", this build knows up to " +
+                                        std::to_string(LatestStoreVersion())};
+        }
+    } else {
+        // Damaged: keep every byte under a new name and start afresh.
+        report.damage = checked.damage;
+        auto aside = MoveDamagedAside(path, clock.WallUnixMs() / 1000);
+        if (!aside) return aside.error();
+        report.recovered_from = *aside;
+        log::Error("database damaged (" + report.damage + "); moved aside to " + *aside);
+        checked = OpenAndCheck(path);
+        if (!checked.db) {
+            return Error{"open", "fresh database does not open: " +
+                                     (checked.error ? checked.error->message : checked.damage)};
+        }
+    }
+
+    std::unique_ptr<Database> db = std::move(checked.db);
+    if (auto s = Configure(*db, options); !s) return Error{"open", s.error().message};
+    report.migrated_from = db->user_version();
+    report.created = report.migrated_from == 0;
+    if (auto s = MigrateStore(*db, LatestStoreVersion()); !s) return s.error();
+    report.migrated_to = db->user_version();
+
+    std::string salvage_summary;
+    if (!report.recovered_from.empty()) {
+        const SalvageReport salvage =
+            SalvageInto(*db, report.recovered_from, (fs::path(data_dir) / kScratchFile).string());
+        report.rows_recovered = salvage.recovered;
+        report.rows_unreadable = salvage.unreadable;
+        salvage_summary = salvage.summary;
+    }
+
+    std::unique_ptr<Store> store(new Store(std::move(db), clock, options));
+    store->path_ = path;
+    if (auto s = store->LoadIdentity(); !s) return Error{"open", s.error().message};
+    // next_attempt_at is on the previous process's monotonic clock: meaningless now.
+    if (auto s =
+            store->db_->Exec("UPDATE outbox SET next_attempt_at = 0 WHERE next_attempt_at != 0");
+        !s) {
+        return Error{"open", s.error().message};
+    }
+
+    if (!report.recovered_from.empty()) {
+        const std::string detail = "database damaged (" + report.damage + "); moved to " +
+                                   fs::path(report.recovered_from).filename().string() +
+                                   "; carried over " + std::to_string(report.rows_recovered) +
+                                   " rows (" + salvage_summary + "), " +
+                                   std::to_string(report.rows_unreadable) + " unreadable";
+        log::Warn(detail);
+        (void)store->RecordEventLocked("db_recovered", detail);
+    } else if (!report.created && report.migrated_from != report.migrated_to) {
+        const std::string detail = "schema migrated " + std::to_string(report.migrated_from) +
+                                   " -> " + std::to_string(report.migrated_to);
+        log::Info(detail);
+        (void)store->RecordEventLocked("db_migrated", detail);
+    }
+    store->report_ = report;
+    return store;
+}
+
+}  // namespace gk

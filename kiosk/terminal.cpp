@@ -1,0 +1,428 @@
+// The terminal's start-up and its two loops: the interactive, event-driven loop and the
+// script runner (simulated time).
+//
+// [SECTION] Start-up
+// [SECTION] Frames
+// [SECTION] Interactive loop
+// [SECTION] Script runner
+#include "kiosk/terminal.h"
+
+#include <SDL.h>
+#include <imgui.h>
+
+#include <algorithm>
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include "core/catalogue.h"
+#include "core/i18n.h"
+#include "kiosk/app/app.h"
+#include "kiosk/app/assets.h"
+#include "kiosk/app/config.h"
+#include "kiosk/app/script.h"
+#include "kiosk/store/store.h"
+#include "kiosk/ui/layout.h"
+#include "kiosk/ui/screens.h"
+#include "platform/clock.h"
+#include "platform/fonts.h"
+#include "platform/input.h"
+#include "platform/log.h"
+#include "platform/window.h"
+
+namespace gk {
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// [SECTION] Start-up
+// ---------------------------------------------------------------------------------------------
+
+std::atomic<bool> g_stop_requested{false};
+Uint32 g_wake_event = 0;  // SDL user event: a worker or a signal wants the loop to look
+
+void OnStopSignal(int) {
+    g_stop_requested = true;
+    // SDL_PushEvent is what SDL's own signal handler uses to deliver SDL_QUIT.
+    SDL_Event e{};
+    e.type = g_wake_event;
+    SDL_PushEvent(&e);
+}
+
+int Fail(int code, const std::string& reason) {
+    std::fprintf(stderr, "gridkiosk: %s\n", reason.c_str());
+    return code;
+}
+
+constexpr int kSettleFramesAfterChange = 3;  // frames drawn after any input or change
+
+class Terminal {
+public:
+    Terminal(const TerminalOptions& options, const KioskConfig& config, Clock& clock,
+             SimulatedClock* simulated)
+        : options_(options), config_(config), clock_(clock), simulated_(simulated) {}
+    ~Terminal() {
+        window_.Shutdown();
+        if (ImGui::GetCurrentContext()) ImGui::DestroyContext();
+    }
+
+    int Start();
+    int RunInteractive();
+    int RunScript(const std::vector<ScriptStep>& steps);
+
+private:
+    void HandleEvent(const SDL_Event& e);
+    void RenderFrame(const std::string& screenshot_path = "");
+    void Settle();
+    bool ScriptFail(const ScriptStep& step, const std::string& why);
+
+    const TerminalOptions& options_;
+    KioskConfig config_;
+    Clock& clock_;
+    SimulatedClock* simulated_;  // non-null in script mode
+    std::unique_ptr<Store> store_;
+    Catalogue catalogue_;
+    Strings strings_;
+    Window window_;
+    FontSet fonts_;
+    PointerInput pointer_;
+    std::unique_ptr<App> app_;
+    FrameLayout layout_;
+    long frame_ = 0;
+    int frames_left_ = kSettleFramesAfterChange;
+    int64_t last_frame_ms_ = 0;
+    bool running_ = true;
+};
+
+int Terminal::Start() {
+    // Store first: nothing is shown before we know records are safe.
+    auto store = Store::Open(options_.data_dir, clock_, StoreOptions{config_.max_queue, 0});
+    if (!store) {
+        const std::string& code = store.error().code;
+        return Fail(code == "data_dir" ? 2 : 3, "database: " + store.error().message);
+    }
+    store_ = std::move(*store);
+    const OpenReport& report = store_->open_report();
+    if (!report.recovered_from.empty()) {
+        log::Warn("database was damaged (" + report.damage + "); moved to " + report.recovered_from +
+                  ", rows recovered=" + std::to_string(report.rows_recovered));
+    }
+    if (store_->terminal_number() == 0 && config_.terminal_number > 0) {
+        if (auto st = store_->set_terminal_number(static_cast<uint32_t>(config_.terminal_number)); !st) {
+            return Fail(3, "database: " + st.error().message);
+        }
+    }
+    if (store_->terminal_number() == 0) {
+        log::Warn("terminal not provisioned (no terminal number): requests cannot be accepted");
+    }
+
+    const std::string assets = FindAssetsDir();
+    if (auto st = strings_.LoadDir(assets + "/i18n"); !st) return Fail(2, "assets: " + st.error().message);
+    // The catalogue the server last sent, else the one shipped with the terminal.
+    if (auto cached = store_->LoadCatalogue()) {
+        catalogue_ = std::move(*cached);
+    } else {
+        std::string text;
+        if (!ReadTextFile(assets + "/catalogue.json", text)) {
+            return Fail(2, "assets: cannot read " + assets + "/catalogue.json");
+        }
+        auto parsed = ParseCatalogueJson(text);
+        if (!parsed) return Fail(2, "assets: catalogue.json: " + parsed.error().message);
+        catalogue_ = std::move(*parsed);
+        if (auto st = store_->SaveCatalogue(text); !st) log::Warn("cannot cache catalogue: " + st.error().message);
+    }
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;  // nothing written outside --data-dir
+    io.LogFilename = nullptr;
+    io.ConfigFlags |= ImGuiConfigFlags_NoMouseCursorChange;
+
+    WindowOptions wo;
+    wo.fullscreen = options_.windowed_w == 0;
+    if (!wo.fullscreen) {
+        wo.width = options_.windowed_w;
+        wo.height = options_.windowed_h;
+    }
+    wo.renderer = config_.renderer;
+    if (auto st = window_.Init(wo); !st) {
+        return Fail(4, st.error().message);
+    }
+    g_wake_event = SDL_RegisterEvents(1);
+    std::signal(SIGTERM, OnStopSignal);
+    std::signal(SIGINT, OnStopSignal);
+
+    // Glyphs: GB2312 plus every character of the UI catalogue and the service catalogue.
+    std::vector<std::string_view> texts = strings_.AllTexts();
+    for (const auto& g : catalogue_.groups) {
+        texts.push_back(g.name.zh);
+        texts.push_back(g.name.en);
+        for (const auto& s : g.services) {
+            texts.push_back(s.name.zh);
+            texts.push_back(s.description.zh);
+            for (const auto& p : s.quick_phrases) texts.push_back(p.zh);
+        }
+    }
+    const std::string community_texts = config_.community + config_.grid_name;
+    texts.push_back(community_texts);
+    FontOptions fo;
+    fo.regular_path = config_.font;
+    fo.base_px = std::round(30.0f * std::min(window_.width(), window_.height()) / 1080.0f);
+    fo.base_px = std::clamp(fo.base_px, 14.0f, 60.0f);
+    const std::vector<std::string_view> display = {strings_.Get(Lang::kZh, "app.name"),
+                                                   strings_.Get(Lang::kEn, "app.name")};
+    auto fonts = LoadFonts(fo, texts, display);
+    if (!fonts) return Fail(2, fonts.error().message);
+    fonts_ = *fonts;
+    log::Info("font=" + fonts_.regular_path + " glyphs=" + std::to_string(fonts_.glyph_count) + " atlas=" +
+              std::to_string(fonts_.atlas_width) + "x" + std::to_string(fonts_.atlas_height));
+
+    KioskConfig effective = config_;
+    if (!options_.lang.empty()) effective.lang = options_.lang;
+    app_ = std::make_unique<App>(effective, catalogue_, store_.get(), clock_);
+    last_frame_ms_ = clock_.MonotonicMs();
+    SDL_StartTextInput();  // hardware keyboards, IMEs and scanners type into the focused field
+    return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// [SECTION] Frames
+// ---------------------------------------------------------------------------------------------
+
+void Terminal::HandleEvent(const SDL_Event& e) {
+    if (pointer_.ProcessEvent(e, window_.width(), window_.height())) {
+        app_->NoteInput();
+        frames_left_ = kSettleFramesAfterChange;
+        return;
+    }
+    switch (e.type) {
+        case SDL_QUIT:
+            // In fullscreen nothing a resident does (Alt+F4, the window's close) quits; the
+            // operator stops the service with SIGTERM.
+            if (!window_.fullscreen()) running_ = false;
+            return;
+        case SDL_TEXTINPUT:
+            app_->OnText(e.text.text);
+            break;
+        case SDL_TEXTEDITING:
+            app_->OnComposition(e.edit.text);
+            break;
+        case SDL_KEYDOWN:
+            switch (e.key.keysym.sym) {
+                case SDLK_RETURN:
+                case SDLK_KP_ENTER: app_->OnKey(Key::kEnter); break;
+                case SDLK_BACKSPACE: app_->OnKey(Key::kBackspace); break;
+                case SDLK_ESCAPE: app_->OnKey(Key::kEscape); break;
+                default: app_->NoteInput(); break;
+            }
+            break;
+        case SDL_WINDOWEVENT: break;
+        default:
+            if (e.type == g_wake_event) {
+                if (g_stop_requested) running_ = false;
+                break;
+            }
+            return;  // nothing that changes the screen
+    }
+    frames_left_ = kSettleFramesAfterChange;
+}
+
+void Terminal::RenderFrame(const std::string& screenshot_path) {
+    const int64_t now = clock_.MonotonicMs();
+    const float dt = std::clamp((now - last_frame_ms_) / 1000.0f, 0.001f, 0.25f);
+    last_frame_ms_ = now;
+    app_->Tick();
+    pointer_.NewFrame();
+    window_.NewFrame(dt);
+    ImGui::NewFrame();
+    layout_.Begin(frame_, ScreenName(app_->state().screen), window_.width(), window_.height());
+    Ui ui{app_->state(), strings_, catalogue_, fonts_, layout_, Theme{},
+          std::min(window_.width(), window_.height()) / 1080.0f};
+    const Action action = DrawCurrentScreen(ui);
+    ImGui::Render();
+    window_.Render();
+    if (!screenshot_path.empty()) {
+        std::vector<uint8_t> rgba;
+        int w = 0, h = 0;
+        if (!window_.ReadPixels(rgba, w, h) || !WritePng(screenshot_path, rgba, w, h)) {
+            log::Warn("screenshot failed: " + screenshot_path);
+        }
+    }
+    window_.Present();
+    if (!options_.layout_dump.empty() && !layout_.WriteAtomically(options_.layout_dump)) {
+        log::Warn("cannot write layout dump " + options_.layout_dump);
+    }
+    ++frame_;
+    if (!action.empty()) {
+        app_->Apply(action);
+        frames_left_ = kSettleFramesAfterChange;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// [SECTION] Interactive loop
+// ---------------------------------------------------------------------------------------------
+
+int Terminal::RunInteractive() {
+    while (running_) {
+        SDL_Event e;
+        if (frames_left_ > 0 || pointer_.pending()) {
+            while (SDL_PollEvent(&e)) HandleEvent(e);
+        } else {
+            // Idle: sleep until an event, the next countdown second or the clock's minute.
+            const int64_t wait = std::clamp<int64_t>(app_->NextWakeMs() - clock_.MonotonicMs(), 1, 60000);
+            if (SDL_WaitEventTimeout(&e, static_cast<int>(wait))) {
+                HandleEvent(e);
+                while (SDL_PollEvent(&e)) HandleEvent(e);
+            }
+        }
+        if (!running_) break;
+        if (app_->Tick()) frames_left_ = std::max(frames_left_, 1);
+        if (frames_left_ > 0 || pointer_.pending()) {
+            RenderFrame();
+            frames_left_ = std::max(0, frames_left_ - 1);
+        }
+    }
+    log::Info("stopping");
+    return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// [SECTION] Script runner
+// ---------------------------------------------------------------------------------------------
+
+// Draws frames until input is consumed and the screen has stopped changing, with simulated
+// time moving one 60 Hz frame per frame drawn.
+void Terminal::Settle() {
+    int guard = 0;
+    while ((frames_left_ > 0 || pointer_.pending()) && guard++ < 200) {
+        SDL_Event e;
+        while (SDL_PollEvent(&e)) HandleEvent(e);
+        simulated_->Advance(16);
+        RenderFrame();
+        frames_left_ = std::max(0, frames_left_ - 1);
+    }
+}
+
+bool Terminal::ScriptFail(const ScriptStep& step, const std::string& why) {
+    std::fprintf(stderr, "gridkiosk: script:%d: %s\n", step.line, why.c_str());
+    return false;
+}
+
+int Terminal::RunScript(const std::vector<ScriptStep>& steps) {
+    using K = ScriptStep::Kind;
+    frames_left_ = kSettleFramesAfterChange;
+    Settle();
+    for (const ScriptStep& step : steps) {
+        bool ok = true;
+        switch (step.kind) {
+            case K::kTap: {
+                const WidgetInfo* w = layout_.Find(step.text);
+                if (!w) {
+                    ok = ScriptFail(step, "no widget \"" + step.text + "\" on screen " + layout_.screen());
+                    break;
+                }
+                if (!w->enabled) {
+                    ok = ScriptFail(step, "widget \"" + step.text + "\" is disabled");
+                    break;
+                }
+                const float x = w->x + w->w * 0.5f, y = w->y + w->h * 0.5f;
+                pointer_.Press(x, y, true);
+                pointer_.Release(x, y, true);
+                app_->NoteInput();
+                frames_left_ = kSettleFramesAfterChange;
+                break;
+            }
+            case K::kTapAt:
+                pointer_.Press(step.numbers[0], step.numbers[1], true);
+                pointer_.Release(step.numbers[0], step.numbers[1], true);
+                app_->NoteInput();
+                frames_left_ = kSettleFramesAfterChange;
+                break;
+            case K::kDrag: {
+                const float x1 = step.numbers[0], y1 = step.numbers[1];
+                const float x2 = step.numbers[2], y2 = step.numbers[3];
+                pointer_.Press(x1, y1, true);
+                for (int i = 1; i <= 12; ++i) {
+                    pointer_.MoveStep(x1 + (x2 - x1) * i / 12.0f, y1 + (y2 - y1) * i / 12.0f);
+                }
+                pointer_.Release(x2, y2, true);
+                app_->NoteInput();
+                frames_left_ = kSettleFramesAfterChange;
+                break;
+            }
+            case K::kType:
+                app_->OnText(step.text);
+                frames_left_ = kSettleFramesAfterChange;
+                break;
+            case K::kKey:
+                app_->OnKey(ParseKeyName(step.text));
+                frames_left_ = kSettleFramesAfterChange;
+                break;
+            case K::kWait: {
+                const int64_t target = clock_.MonotonicMs() + static_cast<int64_t>(step.numbers[0]);
+                while (clock_.MonotonicMs() < target) {
+                    const int64_t next = std::min(target, std::max(app_->NextWakeMs(), clock_.MonotonicMs() + 1));
+                    simulated_->Advance(next - clock_.MonotonicMs());
+                    if (app_->Tick()) frames_left_ = std::max(frames_left_, 1);
+                    Settle();
+                }
+                break;
+            }
+            case K::kExpectScreen: {
+                const std::string_view now = ScreenName(app_->state().screen);
+                if (now != step.text) ok = ScriptFail(step, "expected screen " + step.text + ", on " + std::string(now));
+                break;
+            }
+            case K::kExpectText:
+                if (!layout_.ContainsText(step.text)) {
+                    ok = ScriptFail(step, "text not on screen " + layout_.screen() + ": " + step.text);
+                }
+                break;
+            case K::kScreenshot: {
+                if (options_.screenshot_dir.empty()) {
+                    ok = ScriptFail(step, "screenshot needs --screenshot-dir");
+                    break;
+                }
+                std::filesystem::create_directories(options_.screenshot_dir);
+                RenderFrame(options_.screenshot_dir + "/" + step.text + ".png");
+                break;
+            }
+            case K::kQuit: return 0;
+        }
+        if (!ok) return 1;
+        Settle();
+    }
+    return 0;
+}
+
+}  // namespace
+
+int RunTerminal(const TerminalOptions& options) {
+    log::SetProgramName("gridkiosk");
+    namespace fs = std::filesystem;
+    const std::string config_path =
+        options.config_path.empty() ? (fs::path(options.data_dir) / "gridkiosk.toml").string() : options.config_path;
+    auto config = LoadKioskConfig(config_path, /*required=*/!options.config_path.empty());
+    if (!config) return Fail(2, config.error().message);
+
+    std::vector<ScriptStep> steps;
+    if (!options.script_path.empty()) {
+        auto parsed = LoadScript(options.script_path);
+        if (!parsed) return Fail(2, parsed.error().message);
+        steps = std::move(*parsed);
+    }
+    SystemClock system_clock;
+    SimulatedClock simulated_clock(system_clock.WallUnixMs());
+    const bool scripted = !options.script_path.empty();
+    Clock& clock = scripted ? static_cast<Clock&>(simulated_clock) : system_clock;
+
+    Terminal terminal(options, *config, clock, scripted ? &simulated_clock : nullptr);
+    if (const int rc = terminal.Start(); rc != 0) return rc;
+    const int rc = scripted ? terminal.RunScript(steps) : terminal.RunInteractive();
+    return rc;
+}
+
+}  // namespace gk

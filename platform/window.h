@@ -1,0 +1,59 @@
+// Window and renderer: SDL2 window (fullscreen desktop by default), an SDL_Renderer chosen at
+// run time (accelerated if there is one, else software), and Dear ImGui's SDL_Renderer backend.
+// Verbs as at every seam: Init, NewFrame, ProcessEvent (see input.h), Render, Shutdown.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+struct SDL_Window;
+struct SDL_Renderer;
+
+namespace gk {
+
+struct WindowOptions {
+    bool fullscreen = true;       // SDL_WINDOW_FULLSCREEN_DESKTOP, cursor hidden
+    int width = 1920;             // used when windowed
+    int height = 1080;
+    std::string renderer = "auto";  // "auto" | "software" | "accelerated"
+    std::string title = "网格服务站 gridkiosk";
+};
+
+class Window {
+public:
+    // Error code "no_display" when SDL video cannot start (exit code 4), "renderer" otherwise.
+    Status Init(const WindowOptions& options);
+    void Shutdown();
+    ~Window() { Shutdown(); }
+
+    // Starts an ImGui frame: display size from the renderer's output, delta time given.
+    void NewFrame(float delta_seconds);
+    // Renders ImGui's draw data; Present() shows it. Split so a screenshot can read the pixels
+    // in between.
+    void Render();
+    void Present();
+    // Reads the current back buffer as tightly packed RGBA8 (call between Render and Present).
+    bool ReadPixels(std::vector<uint8_t>& rgba, int& width, int& height);
+
+    int width() const;    // output pixels
+    int height() const;
+    bool fullscreen() const { return options_.fullscreen; }
+    bool software() const { return software_; }
+    SDL_Renderer* renderer() { return renderer_; }
+    SDL_Window* sdl_window() { return window_; }
+
+private:
+    WindowOptions options_;
+    SDL_Window* window_ = nullptr;
+    SDL_Renderer* renderer_ = nullptr;
+    bool software_ = false;
+    bool imgui_backend_ = false;
+};
+
+// Writes RGBA8 pixels as a PNG file (atomically: temp file + rename).
+bool WritePng(const std::string& path, const std::vector<uint8_t>& rgba, int width, int height);
+
+}  // namespace gk
