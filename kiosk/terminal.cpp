@@ -24,6 +24,7 @@
 #include "kiosk/app/config.h"
 #include "kiosk/app/script.h"
 #include "kiosk/store/store.h"
+#include "kiosk/sync/sync_worker.h"
 #include "kiosk/ui/layout.h"
 #include "kiosk/ui/screens.h"
 #include "platform/clock.h"
@@ -63,6 +64,7 @@ public:
              SimulatedClock* simulated)
         : options_(options), config_(config), clock_(clock), simulated_(simulated) {}
     ~Terminal() {
+        if (sync_) sync_->Stop();
         window_.Shutdown();
         if (ImGui::GetCurrentContext()) ImGui::DestroyContext();
     }
@@ -72,6 +74,7 @@ public:
     int RunScript(const std::vector<ScriptStep>& steps);
 
 private:
+    void StartSync();
     void HandleEvent(const SDL_Event& e);
     void RenderFrame(const std::string& screenshot_path = "");
     void Settle();
@@ -88,6 +91,8 @@ private:
     FontSet fonts_;
     PointerInput pointer_;
     std::unique_ptr<App> app_;
+    SystemClock sync_clock_;
+    std::unique_ptr<SyncWorker> sync_;  // null when no server is configured: records just queue
     FrameLayout layout_;
     long frame_ = 0;
     int frames_left_ = kSettleFramesAfterChange;
@@ -116,6 +121,8 @@ int Terminal::Start() {
     if (store_->terminal_number() == 0) {
         log::Warn("terminal not provisioned (no terminal number): requests cannot be accepted");
     }
+    // Provisioning (gridkiosk-provision enroll) wrote the grid and the server into the store.
+    if (const std::string grid = store_->grid_path(); !grid.empty()) config_.grid_path = grid;
 
     const std::string assets = FindAssetsDir();
     if (auto st = strings_.LoadDir(assets + "/i18n"); !st) return Fail(2, "assets: " + st.error().message);
@@ -182,9 +189,34 @@ int Terminal::Start() {
     KioskConfig effective = config_;
     if (!options_.lang.empty()) effective.lang = options_.lang;
     app_ = std::make_unique<App>(effective, catalogue_, store_.get(), clock_);
+    StartSync();
     last_frame_ms_ = clock_.MonotonicMs();
     SDL_StartTextInput();  // hardware keyboards, IMEs and scanners type into the focused field
     return 0;
+}
+
+void Terminal::StartSync() {
+    const auto setting = [&](const char* key) {
+        auto v = store_->GetSetting(key);
+        return v.ok() && v->has_value() ? **v : std::string();
+    };
+    SyncOptions so;
+    so.server_url = config_.server_url.empty() ? setting("server_url") : config_.server_url;
+    so.token = setting("sync_token");
+    if (so.server_url.empty() || so.token.empty()) {
+        log::Info("no server enrolled: requests queue on this terminal");
+        return;
+    }
+    // The worker always runs on real time, also in script mode: its backoff and the server's
+    // Retry-After are about the network, not about the resident's simulated session.
+    sync_ = std::make_unique<SyncWorker>(so, *store_, sync_clock_, [] {
+        SDL_Event e{};
+        e.type = g_wake_event;
+        SDL_PushEvent(&e);
+    });
+    app_->SetOnSubmitted([this] { sync_->Wake(); });
+    sync_->Start();
+    log::Info("sync to " + so.server_url);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -222,6 +254,7 @@ void Terminal::HandleEvent(const SDL_Event& e) {
         default:
             if (e.type == g_wake_event) {
                 if (g_stop_requested) running_ = false;
+                app_->RefreshFromStore();  // the worker changed something the screens show
                 break;
             }
             return;  // nothing that changes the screen

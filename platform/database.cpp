@@ -59,7 +59,9 @@ int RunPragma(sqlite3* db, const std::string& sql, std::string* first = nullptr)
 // Database
 
 Result<std::unique_ptr<Database>> Database::Open(const std::string& path, const Options& options) {
-    int flags = SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX;
+    // Serialized mode: a connection shared between threads is safe at the API level; callers
+    // still keep their transactions from interleaving (Store holds a mutex).
+    int flags = SQLITE_OPEN_URI | SQLITE_OPEN_FULLMUTEX;
     if (options.read_only) {
         flags |= SQLITE_OPEN_READONLY;
     } else {

@@ -458,6 +458,17 @@ void App::Submit() {
     s.draft = Draft{};
     s.receipt = ViewOf(*stored, catalogue_);
     Go(Screen::kReceipt);
+    if (on_submitted_) on_submitted_();
+}
+
+void App::RefreshFromStore() {
+    if (!store_) return;
+    Session& s = state_.session;
+    for (std::optional<RequestView>* view : {&s.receipt, &s.track_result}) {
+        if (!view->has_value()) continue;
+        auto found = store_->FindByReceipt((*view)->receipt_code);
+        if (found.ok() && found->has_value()) *view = ViewOf(**found, catalogue_);
+    }
 }
 
 void App::LookUpTrack() {

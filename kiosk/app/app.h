@@ -3,6 +3,7 @@
 // nothing of ImGui or SDL.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string_view>
 
@@ -35,6 +36,11 @@ public:
     void OnKey(Key key);
     // Any touch or key: the resident is still there.
     void NoteInput();
+    // Called after a request is committed (the loop wakes the sync worker with it).
+    void SetOnSubmitted(std::function<void()> callback) { on_submitted_ = std::move(callback); }
+    // The store changed underneath (an upload was acknowledged, the feed brought a stage):
+    // re-read what the receipt and track screens show.
+    void RefreshFromStore();
 
     // Reads the clock; wipes the session when idle too long. Returns true when what is drawn
     // changed (screen, countdown, the minute of the clock).
@@ -62,6 +68,7 @@ private:
     AppState state_;
     Lang default_lang_ = Lang::kZh;
     int64_t shown_minute_ = -1;  // wall minute last drawn, for the clock's tick
+    std::function<void()> on_submitted_;
 };
 
 }  // namespace gk

@@ -1,24 +1,17 @@
-// Recovery from a damaged database file: moving it aside, copying what can still be read into
-// the fresh file, and repairing the links between what was copied.
+// Recovery from a damaged database file: copying what can still be read into the new file and
+// repairing the links between what was copied. Moving the files is in database_files.cpp.
 //
 // Index
-//   [SECTION] Moving the damaged file aside
 //   [SECTION] Copying rows table by table, row by row
 //   [SECTION] Making the copy consistent
 //   [SECTION] SalvageInto
 #include "kiosk/store/recovery.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <array>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <set>
 #include <vector>
 
 #include "core/catalogue.h"
@@ -29,75 +22,6 @@
 
 namespace gk {
 namespace fs = std::filesystem;
-namespace {
-
-// The main file last: while its -wal still has a twin under the old name, a fresh file made at
-// the old name would delete that twin (SQLite drops the WAL of an empty database), so the
-// WAL must already live under the new name too.
-constexpr std::array<const char*, 4> kCompanions = {"-wal", "-shm", "-journal", ""};
-
-bool Exists(const std::string& path) {
-    std::error_code ec;
-    return fs::exists(fs::symlink_status(path, ec));
-}
-
-void SyncDirectory(const std::string& file_in_dir) {
-    const std::string dir = fs::path(file_in_dir).parent_path().string();
-    const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return;
-    (void)::fsync(fd);
-    ::close(fd);
-}
-
-}  // namespace
-
-// =============================================================================================
-// [SECTION] Moving the damaged file aside
-// =============================================================================================
-
-Result<std::string> MoveDamagedAside(const std::string& path, int64_t wall_unix_seconds) {
-    const std::string base = path + ".corrupt-" + CompactChinaTime(wall_unix_seconds);
-    std::string aside = base;
-    for (int n = 2;; ++n) {
-        bool taken = false;
-        for (const char* suffix : kCompanions) taken = taken || Exists(aside + suffix);
-        if (!taken) break;
-        aside = base + "-" + std::to_string(n);
-    }
-
-    // Hard links first: at every moment each file has at least one name.
-    std::vector<std::string> linked;
-    bool links_ok = true;
-    for (const char* suffix : kCompanions) {
-        if (!Exists(path + suffix)) continue;
-        if (::link((path + suffix).c_str(), (aside + suffix).c_str()) != 0) {
-            links_ok = false;
-            break;
-        }
-        linked.push_back(suffix);
-    }
-    if (links_ok) {
-        SyncDirectory(path);
-        // Main file first: from here on a restart sees no database and starts afresh.
-        for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
-            if (Exists(path + suffix) && ::unlink((path + suffix).c_str()) != 0) {
-                return Error{"open",
-                             "cannot remove " + path + suffix + ": " + std::strerror(errno)};
-            }
-        }
-    } else {
-        // A file system without hard links (vfat): rename, companions first.
-        for (const std::string& suffix : linked) (void)::unlink((aside + suffix).c_str());
-        for (const char* suffix : kCompanions) {
-            if (!Exists(path + suffix)) continue;
-            if (::rename((path + suffix).c_str(), (aside + suffix).c_str()) != 0) {
-                return Error{"open", "cannot move " + path + suffix + ": " + std::strerror(errno)};
-            }
-        }
-    }
-    SyncDirectory(path);
-    return aside;
-}
 
 // =============================================================================================
 // [SECTION] Copying rows table by table, row by row
@@ -307,13 +231,6 @@ void AdvanceCounter(Database& db) {
     }
 }
 
-void RemoveScratch(const std::string& scratch_path) {
-    for (const char* suffix : kCompanions) {
-        std::error_code ec;
-        fs::remove(scratch_path + suffix, ec);
-    }
-}
-
 // Percent-encodes what a URI filename cannot hold literally.
 std::string UriPath(const std::string& path) {
     std::string out;
@@ -340,24 +257,25 @@ SalvageReport SalvageInto(Database& db, const std::string& damaged_path,
                           const std::string& scratch_path) {
     SalvageReport report;
     // Read a copy: opening the damaged file itself could checkpoint its WAL into it.
-    RemoveScratch(scratch_path);
+    RemoveDatabaseFiles(scratch_path);
     std::string source;
     std::error_code ec;
     fs::copy_file(damaged_path, scratch_path, ec);
-    if (!ec && Exists(damaged_path + "-wal"))
+    if (!ec && fs::exists(damaged_path + "-wal", ec)) {
         fs::copy_file(damaged_path + "-wal", scratch_path + "-wal", ec);
+    }
     if (!ec) {
         source = scratch_path;
     } else {
         // No room for a copy: read the main file in place, without its WAL and without writing.
-        RemoveScratch(scratch_path);
+        RemoveDatabaseFiles(scratch_path);
         source = "file:" + UriPath(damaged_path) + "?immutable=1";
     }
 
     auto attach = db.Prepare("ATTACH DATABASE ?1 AS old");
     if (!attach || !attach->Bind(1, source).Run()) {
         report.summary = "nothing readable";
-        RemoveScratch(scratch_path);
+        RemoveDatabaseFiles(scratch_path);
         return report;
     }
     // One commit per row (a failed row must not undo the others) without an fsync for each;
@@ -384,7 +302,7 @@ SalvageReport SalvageInto(Database& db, const std::string& damaged_path,
 
     (void)db.Exec("DETACH DATABASE old");
     (void)db.Exec("PRAGMA synchronous=FULL");
-    RemoveScratch(scratch_path);
+    RemoveDatabaseFiles(scratch_path);
     return report;
 }
 

@@ -1,5 +1,8 @@
-// What Store::Open does with a damaged database file: move it aside (never delete it), then
-// carry over into the fresh file whatever rows can still be read, table by table, row by row.
+// What Store::Open does with a damaged database file. The damaged file stays where it is
+// while a new one is built beside it (DIR/gridkiosk.db.rebuild) from whatever rows can still
+// be read; only then is the damaged file moved aside (never deleted) and the new one renamed
+// into its place. A crash at any step leaves either the damaged file in place (and the next
+// start does it all again) or a finished rebuild that the next start puts in place.
 #pragma once
 
 #include <cstdint>
@@ -10,10 +13,23 @@
 
 namespace gk {
 
-// Moves `path` and its -wal, -shm and -journal to `path.corrupt-YYYYMMDDTHHMMSS` (Beijing time
-// of `wall_unix_seconds`; "-2", "-3"... when taken) and returns the new path of the main file.
-// Hard links first, then unlinks, so a crash half-way leaves every byte under some name.
-Result<std::string> MoveDamagedAside(const std::string& path, int64_t wall_unix_seconds);
+// `path.corrupt-YYYYMMDDTHHMMSS` in Beijing time of `wall_unix_seconds`; "-2", "-3"... when a
+// file of that name (or one of its companions) exists already.
+std::string AsideName(const std::string& path, int64_t wall_unix_seconds);
+
+// Moves `path` and its -wal, -shm and -journal to `aside` (+ the same suffixes): hard links
+// first, then unlinks, so every byte has a name at every moment. Error code "open".
+Status MoveDamagedAside(const std::string& path, const std::string& aside);
+
+// Puts a closed database `from` in place at `to`, first removing what is left of an old
+// database's -wal/-shm/-journal at `to` (the caller has moved everything worth keeping).
+Status RenameDatabase(const std::string& from, const std::string& to);
+
+void RemoveDatabaseFiles(const std::string& path);  // the file and its companions
+
+// On start: a finished rebuild whose damaged original is already gone goes into place; a
+// rebuild whose damaged original is still there was interrupted and is removed.
+Status FinishInterruptedRebuild(const std::string& path, const std::string& rebuild_path);
 
 struct SalvageReport {
     int64_t recovered = 0;   // rows carried over
@@ -21,17 +37,17 @@ struct SalvageReport {
     std::string summary;     // "requests 12, stage_history 15, ...": counts only
 };
 
-// Copies readable rows of `damaged_path` into `db` (fresh, at the latest schema), then makes
+// Copies readable rows of `damaged_path` into `db` (new, at the latest schema), then makes
 // the result consistent: a request found only in the outbox is rebuilt from its payload, an
 // unsent request without an outbox row is queued again, a request whose history was lost gets
 // one row for its current stage, and the receipt counter moves past every code seen plus a
-// margin for codes that could not be read. Reads a scratch copy at
-// `scratch_path` (removed afterwards) so the damaged file's bytes stay exactly as found.
+// margin for codes that could not be read. Reads a scratch copy at `scratch_path` (removed
+// afterwards) so the damaged file's bytes stay exactly as found.
 SalvageReport SalvageInto(Database& db, const std::string& damaged_path,
                           const std::string& scratch_path);
 
-// Receipt counters skipped after a recovery: codes issued from rows that could not be read
-// must never be issued again.
+// Receipt counters skipped after a recovery, for when the counter mark file is lost too:
+// codes issued from rows that could not be read must never be issued again.
 constexpr int64_t kRecoveryCounterGap = 1000;
 
 }  // namespace gk

@@ -12,6 +12,7 @@
 #include "core/receipt_code.h"
 #include "core/request_json.h"
 #include "core/uuid.h"
+#include "kiosk/store/counter_reservation.h"
 #include "kiosk/store/store.h"
 #include "kiosk/store/store_internal.h"
 #include "platform/log.h"
@@ -102,7 +103,9 @@ constexpr char kCountSimilar[] =
 //
 // The counter is taken inside the transaction, so a rolled-back Submit gives its counter back
 // and the next Submit reuses it. That is safe: a receipt is shown only after COMMIT, so a code
-// from a rolled-back transaction was never seen by anyone.
+// from a rolled-back transaction was never seen by anyone. Counters are covered by the mark
+// file (counter_reservation.h) before use, so a lost database cannot hand them out again;
+// each restart skips what is left of the reserved block.
 
 Result<StoredRequest> Store::Submit(ServiceRequest request, int sla_days) {
     std::lock_guard lock(mutex_);
@@ -137,6 +140,15 @@ Result<StoredRequest> Store::Submit(ServiceRequest request, int sla_days) {
     }
     if (counter < 1 || counter > static_cast<int64_t>(kMaxReceiptCounter)) {
         return Error{"counter_exhausted", "receipt counter out of range"};
+    }
+    if (counter > counter_reserved_) {
+        // Reserve the next block outside the database before using any of it.
+        const int64_t mark = std::min<int64_t>(counter + kCounterReservationBlock - 1,
+                                               static_cast<int64_t>(kMaxReceiptCounter));
+        if (auto s = WriteCounterReservation(counter_mark_path_, mark); !s) {
+            return WriteError(s.error(), "write", "counter mark");
+        }
+        counter_reserved_ = mark;
     }
     auto code = MakeReceiptCode(terminal_number_, static_cast<uint32_t>(counter), secret_);
     if (!code) return Error{"write", "receipt code: " + code.error().message};

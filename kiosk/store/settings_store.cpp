@@ -21,11 +21,12 @@ constexpr char kSelectSetting[] = "SELECT value FROM settings WHERE key = ?1";
 constexpr char kUpsertSetting[] =
     "INSERT INTO settings (key, value) VALUES (?1, ?2) "
     "ON CONFLICT (key) DO UPDATE SET value = excluded.value";
-constexpr char kInsertEvent[] = "INSERT INTO events (at, kind, detail) VALUES (?1, ?2, ?3)";
 constexpr char kRecentEvents[] =
     "SELECT id, at, kind, detail FROM events ORDER BY id DESC LIMIT ?1";
 
 }  // namespace
+
+const char kInsertEventSql[] = "INSERT INTO events (at, kind, detail) VALUES (?1, ?2, ?3)";
 
 // =============================================================================================
 // [SECTION] Identity and settings
@@ -160,7 +161,7 @@ Status Store::SetSetting(std::string_view key, std::string_view value) {
 // =============================================================================================
 
 Status Store::RecordEventLocked(std::string_view kind, std::string_view detail) {
-    auto st = Prepared(kInsertEvent);
+    auto st = Prepared(kInsertEventSql);
     if (!st) return st.error();
     Cached c(*st);
     c->Bind(1, NowUnix()).Bind(2, kind).Bind(3, detail);

@@ -11,6 +11,7 @@
 #include <ctime>
 #include <filesystem>
 
+#include "kiosk/store/counter_reservation.h"
 #include "kiosk/store/migrations.h"
 #include "kiosk/store/recovery.h"
 #include "kiosk/store/store_internal.h"
@@ -50,8 +51,10 @@ std::string CompactChinaTime(int64_t unix_seconds) {
 namespace {
 
 constexpr const char* kDatabaseFile = "gridkiosk.db";
-constexpr const char* kScratchFile = "gridkiosk.db.salvage";
-constexpr int64_t kJournalSizeLimitBytes = 4 * 1024 * 1024;  // WAL truncated to this after use
+constexpr const char* kScratchFile = "gridkiosk.db.salvage";   // copy of the damaged file
+constexpr const char* kRebuildSuffix = ".rebuild";             // the new file, until complete
+constexpr const char* kCounterMarkFile = "gridkiosk.counter";  // see counter_reservation.h
+constexpr int64_t kJournalSizeLimitBytes = 4 * 1024 * 1024;    // WAL truncated to this after use
 
 // The result of opening and checking the file, before anything is written to it.
 struct Checked {
@@ -157,67 +160,59 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& data_dir, Clock& c
                                            const StoreOptions& options) {
     if (auto s = EnsureDataDir(data_dir); !s) return s.error();
     const std::string path = (fs::path(data_dir) / kDatabaseFile).string();
+    const std::string rebuild_path = path + kRebuildSuffix;
+    if (auto s = FinishInterruptedRebuild(path, rebuild_path); !s) return s.error();
     OpenReport report;
 
     Checked checked = OpenAndCheck(path);
     if (checked.error) return *checked.error;
-    if (checked.db) {
-        const int version = checked.db->user_version();
-        if (version < 0) return Error{"open", "cannot read user_version"};
-        if (version > LatestStoreVersion()) {
-            return Error{"too_new", "database is at schema " + std::to_string(version) +
-                                        ", this build knows up to " +
-                                        std::to_string(LatestStoreVersion())};
-        }
-    } else {
-        // Damaged: keep every byte under a new name and start afresh.
-        report.damage = checked.damage;
-        auto aside = MoveDamagedAside(path, clock.WallUnixMs() / 1000);
-        if (!aside) return aside.error();
-        report.recovered_from = *aside;
-        log::Error("database damaged (" + report.damage + "); moved aside to " + *aside);
+    if (!checked.db) {
+        auto rebuilt = RebuildDamaged(path, checked.damage, clock, report);
+        if (!rebuilt) return rebuilt.error();
         checked = OpenAndCheck(path);
         if (!checked.db) {
-            return Error{"open", "fresh database does not open: " +
+            return Error{"open", "rebuilt database does not open: " +
                                      (checked.error ? checked.error->message : checked.damage)};
         }
     }
 
     std::unique_ptr<Database> db = std::move(checked.db);
+    const int version = db->user_version();
+    if (version < 0) return Error{"open", "cannot read user_version"};
+    if (version > LatestStoreVersion()) {
+        return Error{"too_new", "database is at schema " + std::to_string(version) +
+                                    ", this build knows up to " +
+                                    std::to_string(LatestStoreVersion())};
+    }
     if (auto s = Configure(*db, options); !s) return Error{"open", s.error().message};
-    report.migrated_from = db->user_version();
-    report.created = report.migrated_from == 0;
+    if (report.recovered_from.empty()) {
+        report.migrated_from = version;
+        report.created = version == 0;
+    }
     if (auto s = MigrateStore(*db, LatestStoreVersion()); !s) return s.error();
     report.migrated_to = db->user_version();
 
-    std::string salvage_summary;
-    if (!report.recovered_from.empty()) {
-        const SalvageReport salvage =
-            SalvageInto(*db, report.recovered_from, (fs::path(data_dir) / kScratchFile).string());
-        report.rows_recovered = salvage.recovered;
-        report.rows_unreadable = salvage.unreadable;
-        salvage_summary = salvage.summary;
-    }
-
     std::unique_ptr<Store> store(new Store(std::move(db), clock, options));
     store->path_ = path;
+    store->counter_mark_path_ = (fs::path(data_dir) / kCounterMarkFile).string();
     if (auto s = store->LoadIdentity(); !s) return Error{"open", s.error().message};
+    // Never below the mark: the database may have lost counters that were handed out.
+    store->counter_reserved_ = ReadCounterReservation(store->counter_mark_path_);
+    {
+        auto st = store->db_->Prepare(
+            "UPDATE counter SET value = max(value, ?1) WHERE id = 1 AND value < ?1");
+        if (!st) return Error{"open", st.error().message};
+        if (auto s = st->Bind(1, store->counter_reserved_).Run(); !s) {
+            return Error{"open", s.error().message};
+        }
+    }
     // next_attempt_at is on the previous process's monotonic clock: meaningless now.
     if (auto s =
             store->db_->Exec("UPDATE outbox SET next_attempt_at = 0 WHERE next_attempt_at != 0");
         !s) {
         return Error{"open", s.error().message};
     }
-
-    if (!report.recovered_from.empty()) {
-        const std::string detail = "database damaged (" + report.damage + "); moved to " +
-                                   fs::path(report.recovered_from).filename().string() +
-                                   "; carried over " + std::to_string(report.rows_recovered) +
-                                   " rows (" + salvage_summary + "), " +
-                                   std::to_string(report.rows_unreadable) + " unreadable";
-        log::Warn(detail);
-        (void)store->RecordEventLocked("db_recovered", detail);
-    } else if (!report.created && report.migrated_from != report.migrated_to) {
+    if (!report.created && report.migrated_from != report.migrated_to) {
         const std::string detail = "schema migrated " + std::to_string(report.migrated_from) +
                                    " -> " + std::to_string(report.migrated_to);
         log::Info(detail);
@@ -225,6 +220,45 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& data_dir, Clock& c
     }
     store->report_ = report;
     return store;
+}
+
+// The damaged file stays in place until a new one, with every row that could be read, is
+// complete beside it; then it moves aside and the new one takes its name (see recovery.h).
+Status Store::RebuildDamaged(const std::string& path, const std::string& damage, Clock& clock,
+                             OpenReport& report) {
+    const int64_t now = clock.WallUnixMs() / 1000;
+    const std::string aside = AsideName(path, now);
+    const std::string rebuild_path = path + kRebuildSuffix;
+    log::Error("database damaged (" + damage + "); rebuilding, the damaged file goes to " + aside);
+    RemoveDatabaseFiles(rebuild_path);
+    {
+        auto fresh = Database::Open(rebuild_path);
+        if (!fresh) return Error{"open", "cannot create a new database: " + fresh.error().message};
+        if (auto s = MigrateStore(**fresh, LatestStoreVersion()); !s) {
+            return Error{"open", s.error().message};
+        }
+        const std::string scratch = (fs::path(path).parent_path() / kScratchFile).string();
+        const SalvageReport salvage = SalvageInto(**fresh, path, scratch);
+        report.rows_recovered = salvage.recovered;
+        report.rows_unreadable = salvage.unreadable;
+        const std::string detail = "database damaged (" + damage + "); moved to " +
+                                   fs::path(aside).filename().string() + "; carried over " +
+                                   std::to_string(salvage.recovered) + " rows (" + salvage.summary +
+                                   "), " + std::to_string(salvage.unreadable) + " unreadable";
+        log::Warn(detail);
+        auto event = (*fresh)->Prepare(kInsertEventSql);
+        if (!event) return Error{"open", event.error().message};
+        if (auto s = event->Bind(1, now).Bind(2, "db_recovered").Bind(3, detail).Run(); !s) {
+            return Error{"open", s.error().message};
+        }
+    }  // closed: its WAL is folded into the file
+    if (auto s = MoveDamagedAside(path, aside); !s) return s;
+    if (auto s = RenameDatabase(rebuild_path, path); !s) return s;
+    report.created = true;
+    report.damage = damage;
+    report.recovered_from = aside;
+    report.migrated_from = 0;
+    return Ok{};
 }
 
 }  // namespace gk

@@ -150,6 +150,8 @@ class Store {
     class Cached;  // a cached prepared statement, reset when the borrow ends
 
     Store(std::unique_ptr<Database> db, Clock& clock, const StoreOptions& options);
+    static Status RebuildDamaged(const std::string& path, const std::string& damage, Clock& clock,
+                                 OpenReport& report);
     Status LoadIdentity();
     Result<Statement*> Prepared(const char* sql);
     Status PutSetting(std::string_view key, std::string_view value);
@@ -164,6 +166,8 @@ class Store {
     StoreOptions options_;
     OpenReport report_;
     std::string path_;
+    std::string counter_mark_path_;  // DIR/gridkiosk.counter
+    int64_t counter_reserved_ = 0;   // receipt counters up to this are covered by the mark
     // Identity, mirrored from the settings table.
     uint32_t terminal_number_ = 0;
     ReceiptSecret secret_{};

@@ -45,6 +45,8 @@ std::string CompactChinaTime(int64_t unix_seconds);
 extern const char kInsertRequestSql[];
 extern const char kInsertStageSql[];
 extern const char kInsertOutboxSql[];
+// (at, kind, detail), defined in settings_store.cpp.
+extern const char kInsertEventSql[];
 // Request rows, read by ReadRequestRow (history not included).
 extern const char kSelectRequestByCodeSql[];
 extern const char kSelectRequestByUuidSql[];
