@@ -117,7 +117,8 @@ float TextField(Ui& ui, Field field, std::string_view label, std::string_view va
 }
 
 bool Choice(Ui& ui, std::string_view id, std::string_view label, bool chosen, const Rect& r) {
-    const std::string text = chosen ? "✓ " + std::string(label) : std::string(label);
+    // The state is in the words too (a tick or an empty circle), not only in the colour.
+    const std::string text = (chosen ? "✓ " : "○ ") + std::string(label);
     return Button(ui, id, text, r, chosen ? ButtonKind::kPrimary : ButtonKind::kCard);
 }
 
