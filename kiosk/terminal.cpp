@@ -22,6 +22,7 @@
 #include "kiosk/app/app.h"
 #include "kiosk/app/assets.h"
 #include "kiosk/app/config.h"
+#include "kiosk/app/glyph_texts.h"
 #include "kiosk/app/script.h"
 #include "kiosk/store/store.h"
 #include "kiosk/sync/sync_worker.h"
@@ -75,6 +76,8 @@ public:
 
 private:
     void StartSync();
+    Status BuildFonts();
+    void ReloadCatalogueIfNewer();
     void HandleEvent(const SDL_Event& e);
     void RenderFrame(const std::string& screenshot_path = "");
     void Settle();
@@ -98,6 +101,7 @@ private:
     int frames_left_ = kSettleFramesAfterChange;
     int64_t last_frame_ms_ = 0;
     bool running_ = true;
+    bool catalogue_check_pending_ = false;  // the worker changed the store; look when idle
 };
 
 int Terminal::Start() {
@@ -161,30 +165,7 @@ int Terminal::Start() {
     std::signal(SIGTERM, OnStopSignal);
     std::signal(SIGINT, OnStopSignal);
 
-    // Glyphs: GB2312 plus every character of the UI catalogue and the service catalogue.
-    std::vector<std::string_view> texts = strings_.AllTexts();
-    for (const auto& g : catalogue_.groups) {
-        texts.push_back(g.name.zh);
-        texts.push_back(g.name.en);
-        for (const auto& s : g.services) {
-            texts.push_back(s.name.zh);
-            texts.push_back(s.description.zh);
-            for (const auto& p : s.quick_phrases) texts.push_back(p.zh);
-        }
-    }
-    const std::string community_texts = config_.community + config_.grid_name;
-    texts.push_back(community_texts);
-    FontOptions fo;
-    fo.regular_path = config_.font;
-    fo.base_px = std::round(30.0f * std::min(window_.width(), window_.height()) / 1080.0f);
-    fo.base_px = std::clamp(fo.base_px, 14.0f, 60.0f);
-    const std::vector<std::string_view> display = {strings_.Get(Lang::kZh, "app.name"),
-                                                   strings_.Get(Lang::kEn, "app.name")};
-    auto fonts = LoadFonts(fo, texts, display);
-    if (!fonts) return Fail(2, fonts.error().message);
-    fonts_ = *fonts;
-    log::Info("font=" + fonts_.regular_path + " glyphs=" + std::to_string(fonts_.glyph_count) + " atlas=" +
-              std::to_string(fonts_.atlas_width) + "x" + std::to_string(fonts_.atlas_height));
+    if (auto st = BuildFonts(); !st) return Fail(2, st.error().message);
 
     KioskConfig effective = config_;
     if (!options_.lang.empty()) effective.lang = options_.lang;
@@ -193,6 +174,35 @@ int Terminal::Start() {
     last_frame_ms_ = clock_.MonotonicMs();
     SDL_StartTextInput();  // hardware keyboards, IMEs and scanners type into the focused field
     return 0;
+}
+
+// Glyphs: GB2312 plus every character of the UI catalogue, the service catalogue and the
+// hall's names, at sizes that follow the window's short side.
+Status Terminal::BuildFonts() {
+    FontOptions fo;
+    fo.regular_path = config_.font;
+    fo.base_px = std::round(30.0f * std::min(window_.width(), window_.height()) / 1080.0f);
+    fo.base_px = std::clamp(fo.base_px, 14.0f, 60.0f);
+    auto fonts = LoadFonts(fo, GlyphTexts(strings_, catalogue_, {config_.community, config_.grid_name}),
+                           DisplayTexts(strings_));
+    if (!fonts) return fonts.error();
+    fonts_ = *fonts;
+    log::Info("font=" + fonts_.regular_path + " glyphs=" + std::to_string(fonts_.glyph_count) + " atlas=" +
+              std::to_string(fonts_.atlas_width) + "x" + std::to_string(fonts_.atlas_height));
+    return Ok{};
+}
+
+// A catalogue from the feed replaces the one in use only between sessions, so nobody's
+// half-filled request changes under them; its new characters join the font atlas.
+void Terminal::ReloadCatalogueIfNewer() {
+    if (!catalogue_check_pending_ || app_->state().screen != Screen::kAttract) return;
+    catalogue_check_pending_ = false;
+    auto fresh = store_->LoadCatalogue();
+    if (!fresh || fresh->version == catalogue_.version) return;
+    log::Info("catalogue version " + std::to_string(catalogue_.version) + " -> " + std::to_string(fresh->version));
+    catalogue_ = std::move(*fresh);
+    if (auto st = BuildFonts(); !st) log::Error("font rebuild failed: " + st.error().message);
+    frames_left_ = kSettleFramesAfterChange;
 }
 
 void Terminal::StartSync() {
@@ -255,6 +265,7 @@ void Terminal::HandleEvent(const SDL_Event& e) {
             if (e.type == g_wake_event) {
                 if (g_stop_requested) running_ = false;
                 app_->RefreshFromStore();  // the worker changed something the screens show
+                catalogue_check_pending_ = true;
                 break;
             }
             return;  // nothing that changes the screen
@@ -312,6 +323,7 @@ int Terminal::RunInteractive() {
             }
         }
         if (!running_) break;
+        ReloadCatalogueIfNewer();
         if (app_->Tick()) frames_left_ = std::max(frames_left_, 1);
         if (frames_left_ > 0 || pointer_.pending()) {
             RenderFrame();

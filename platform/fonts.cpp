@@ -88,6 +88,7 @@ Result<FontSet> LoadFonts(const FontOptions& options, const std::vector<std::str
 
     ImGuiIO& io = ImGui::GetIO();
     ImFontAtlas* atlas = io.Fonts;
+    ImGui_ImplSDLRenderer_DestroyFontsTexture();  // a rebuild (new catalogue) replaces the old one
     atlas->Clear();
     atlas->TexDesiredWidth = 4096;
     atlas->Flags |= ImFontAtlasFlags_NoMouseCursors;

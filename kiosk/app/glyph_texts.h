@@ -1,0 +1,21 @@
+// The texts whose characters the font atlas must hold beyond GB2312: the UI catalogue, the
+// service catalogue and the hall's own names. Kept in one place so the terminal and the
+// benchmarks build the same atlas.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/catalogue.h"
+#include "core/i18n.h"
+
+namespace gk {
+
+// Views into strings, catalogue and extra: they must outlive the result's use.
+std::vector<std::string_view> GlyphTexts(const Strings& strings, const Catalogue& catalogue,
+                                         const std::vector<std::string>& extra);
+// The few texts drawn in the huge display size (the terminal's name in both languages).
+std::vector<std::string_view> DisplayTexts(const Strings& strings);
+
+}  // namespace gk
