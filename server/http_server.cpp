@@ -1,0 +1,176 @@
+// `serve`: opens the store, binds, registers the routes and runs until SIGTERM or SIGINT, then
+// stops accepting, lets in-flight requests finish and returns 0.
+//
+// Signals are blocked in every thread and taken by one watcher thread with sigtimedwait, so
+// no handler runs in signal context; the watcher calls httplib's stop(), whose thread pool
+// finishes the requests it has before listen returns.
+#include "server/http_server.h"
+
+#include <signal.h>
+
+#include <atomic>
+#include <cstdio>
+#include <thread>
+
+#include "platform/clock.h"
+#include "server/http_common.h"
+
+namespace gk::server {
+namespace {
+
+using httplib::Request;
+using httplib::Response;
+
+// Receipt codes in paths are secrets of a sort: logs show "*" instead.
+std::string RedactPath(const std::string& path) {
+    if (path.rfind("/t/", 0) == 0) return "/t/*";
+    const std::string requests = "/requests/";
+    const size_t at = path.find(requests);
+    if (at == std::string::npos) return path;
+    const size_t start = at + requests.size();
+    const size_t end = path.find_first_of("/.", start);
+    const std::string id = path.substr(start, end - start);
+    if (!id.empty() && AllDigits(id)) return path;
+    return path.substr(0, start) + "*" + (end == std::string::npos ? "" : path.substr(end));
+}
+
+void SetErrorFormats(httplib::Server& server) {
+    // Called for every status ≥ 400. Responses our handlers wrote keep their body; the rest
+    // (no route, body too large, bad request line) get one in the format of their API.
+    httplib::Server::HandlerWithResponse on_error = [](const Request& req, Response& res) {
+        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        std::string what = "request failed";
+        std::string code = "error";
+        switch (res.status) {
+            case 400:
+                what = "malformed request", code = "bad_request";
+                break;
+            case 404:
+                what = "no such endpoint", code = "not_found";
+                break;
+            case 405:
+                what = "method not allowed", code = "method_not_allowed";
+                break;
+            case 413:
+                what = "request body too large", code = "too_large";
+                break;
+            case 414:
+                what = "request URI too long", code = "uri_too_long";
+                break;
+            default:
+                break;
+        }
+        if (req.path.rfind("/open311/", 0) == 0)
+            SendOpen311Error(res, res.status, what);
+        else
+            SendApiError(res, res.status, code, what);
+        return httplib::Server::HandlerResponse::Handled;
+    };
+    server.set_error_handler(on_error);
+    server.set_exception_handler([](const Request& req, Response& res, std::exception_ptr) {
+        LogLine("handler_exception").Add("path", RedactPath(req.path)).Error();
+        if (req.path.rfind("/open311/", 0) == 0)
+            SendOpen311Error(res, 500, "internal error");
+        else
+            SendApiError(res, 500, "internal", "internal error");
+    });
+    server.set_logger([](const Request& req, const Response& res) {
+        LogLine("http")
+            .Add("method", req.method)
+            .Add("path", RedactPath(req.path))
+            .Add("status", res.status)
+            .Add("bytes", res.body.size())
+            .Add("remote", req.remote_addr)
+            .Info();
+    });
+}
+
+}  // namespace
+
+int RunServer(const ServerConfig& config_in) {
+    ServerConfig config = config_in;
+    auto storage = OpenSqliteStorage(config.db_path);
+    if (!storage) {
+        std::fprintf(stderr, "gridkiosk-server: cannot open database %s: %s\n",
+                     config.db_path.c_str(), storage.error().message.c_str());
+        return 3;
+    }
+    auto keys = (*storage)->LoadKeys();
+    if (!keys) {
+        std::fprintf(stderr, "gridkiosk-server: %s\n", keys.error().message.c_str());
+        return keys.error().code == "not_initialised" ? 2 : 3;
+    }
+
+    // Block the signals before any thread starts, so every thread inherits the mask.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    ::signal(SIGPIPE, SIG_IGN);
+
+    httplib::Server server;
+    const int threads = config.threads;
+    server.new_task_queue = [threads] {
+        return new httplib::ThreadPool(static_cast<size_t>(threads));
+    };
+    server.set_payload_max_length(static_cast<size_t>(config.max_body_bytes));
+    server.set_keep_alive_timeout(config.keep_alive_seconds);
+    server.set_read_timeout(10, 0);
+    server.set_write_timeout(10, 0);
+
+    if (config.listen_port == 0) {
+        const int port = server.bind_to_any_port(config.listen_host);
+        if (port < 0) {
+            std::fprintf(stderr, "gridkiosk-server: cannot bind %s\n", config.listen_host.c_str());
+            return 2;
+        }
+        config.listen_port = port;
+    } else if (!server.bind_to_port(config.listen_host, config.listen_port)) {
+        std::fprintf(stderr, "gridkiosk-server: cannot bind %s:%d\n", config.listen_host.c_str(),
+                     config.listen_port);
+        return 2;
+    }
+
+    SystemClock clock;
+    ServerContext ctx(config, **storage, clock, *keys);
+    if (auto st = ctx.catalogue.Reload(ctx.storage); !st) {
+        LogLine("catalogue_unusable").Add("code", st.error().code).Error();
+    }
+    SetErrorFormats(server);
+    RegisterOpen311(server, ctx);
+    RegisterTrackingPage(server, ctx);
+    RegisterSyncApi(server, ctx);
+    RegisterAdminApi(server, ctx);
+
+    std::atomic<bool> done{false};
+    std::thread watcher([&] {
+        const timespec tick{0, 200'000'000};
+        while (!done.load()) {
+            const int sig = sigtimedwait(&signals, nullptr, &tick);
+            if (sig != SIGTERM && sig != SIGINT) continue;
+            LogLine("stopping").Add("signal", sig == SIGTERM ? "SIGTERM" : "SIGINT").Info();
+            // A signal that comes before listen has started must wait for it: stop() on a
+            // server that is not running yet does nothing.
+            while (!done.load() && !server.is_running())
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            server.stop();
+            return;
+        }
+    });
+
+    std::printf("listening on %s:%d\n", config.listen_host.c_str(), config.listen_port);
+    std::fflush(stdout);
+    LogLine("listening")
+        .Add("host", config.listen_host)
+        .Add("port", config.listen_port)
+        .Add("catalogue_version", ctx.catalogue.Get()->version)
+        .Info();
+    const bool ok = server.listen_after_bind();
+    done = true;
+    watcher.join();
+    LogLine("stopped").Add("clean", ok ? "yes" : "no").Info();
+    return 0;
+}
+
+}  // namespace gk::server

@@ -1,0 +1,136 @@
+// Migrations of the server's SQLite schema. Append new ones; never edit an applied one.
+//
+// Uniqueness that must hold under any concurrency is in the schema, not only in code:
+// requests.uuid and requests.receipt_code, records.uuid, terminals.terminal_number.
+#include "server/sqlite_schema.h"
+
+#include <array>
+#include <string>
+
+#include "platform/database.h"
+
+namespace gk::server {
+namespace {
+
+constexpr std::array<const char*, 1> kMigrations = {
+    // 1: the first schema.
+    R"sql(
+CREATE TABLE meta(
+  key   TEXT PRIMARY KEY,
+  value BLOB NOT NULL
+);
+CREATE TABLE catalogues(
+  version   INTEGER PRIMARY KEY,
+  document  TEXT NOT NULL,
+  loaded_at INTEGER NOT NULL
+);
+CREATE TABLE terminals(
+  id                INTEGER PRIMARY KEY,
+  kiosk_id          TEXT NOT NULL,
+  terminal_number   INTEGER NOT NULL UNIQUE CHECK (terminal_number BETWEEN 1 AND 1048575),
+  grid_path         TEXT NOT NULL,
+  token_hash        BLOB NOT NULL UNIQUE,
+  enrolled_at       INTEGER NOT NULL,
+  revoked_at        INTEGER,
+  last_seen_at      INTEGER,
+  last_heartbeat_at INTEGER,
+  last_heartbeat    TEXT
+);
+CREATE INDEX terminals_kiosk ON terminals(kiosk_id);
+CREATE TABLE enroll_codes(
+  code_hash   BLOB PRIMARY KEY,
+  kiosk_id    TEXT NOT NULL,
+  grid_path   TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  expires_at  INTEGER NOT NULL,
+  used_at     INTEGER,
+  terminal_id INTEGER REFERENCES terminals(id)
+);
+CREATE TABLE api_keys(
+  id         INTEGER PRIMARY KEY,
+  name       TEXT NOT NULL UNIQUE,
+  key_hash   BLOB NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER
+);
+CREATE TABLE requests(
+  id           INTEGER PRIMARY KEY,
+  uuid         TEXT NOT NULL UNIQUE,
+  receipt_code TEXT NOT NULL UNIQUE,
+  channel      TEXT NOT NULL,
+  terminal_id  INTEGER REFERENCES terminals(id),
+  kiosk_id     TEXT NOT NULL DEFAULT '',
+  service_code TEXT NOT NULL,
+  grid_path    TEXT NOT NULL,
+  stage        TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  received_at  INTEGER NOT NULL,
+  updated_at   INTEGER NOT NULL,
+  expected_at  INTEGER NOT NULL,
+  record       TEXT NOT NULL
+);
+CREATE INDEX requests_created ON requests(created_at);
+CREATE INDEX requests_grid ON requests(grid_path, stage);
+CREATE INDEX requests_expected ON requests(expected_at);
+CREATE TABLE request_stages(
+  id         INTEGER PRIMARY KEY,
+  request_id INTEGER NOT NULL REFERENCES requests(id),
+  stage      TEXT NOT NULL,
+  note       TEXT NOT NULL,
+  actor      TEXT NOT NULL,
+  at         INTEGER NOT NULL
+);
+CREATE INDEX request_stages_request ON request_stages(request_id, id);
+CREATE TABLE records(
+  uuid         TEXT PRIMARY KEY,
+  kind         TEXT NOT NULL,
+  terminal_id  INTEGER NOT NULL,
+  content_hash BLOB NOT NULL,
+  request_id   INTEGER,
+  receipt_code TEXT NOT NULL DEFAULT '',
+  received_at  INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE ratings(
+  id          INTEGER PRIMARY KEY,
+  uuid        TEXT NOT NULL UNIQUE,
+  terminal_id INTEGER NOT NULL,
+  target      TEXT NOT NULL,
+  target_id   TEXT NOT NULL,
+  level       INTEGER NOT NULL CHECK (level BETWEEN 1 AND 5),
+  created_at  INTEGER NOT NULL
+);
+CREATE TABLE heartbeats(
+  uuid        TEXT PRIMARY KEY,
+  terminal_id INTEGER NOT NULL,
+  at          INTEGER NOT NULL,
+  body        TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE feed_events(
+  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind       TEXT NOT NULL,
+  audience   TEXT,
+  payload    TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX feed_events_audience ON feed_events(audience, seq);
+)sql",
+};
+
+}  // namespace
+
+Status MigrateSqliteSchema(Database& db) {
+    const int current = db.user_version();
+    for (int i = current; i < static_cast<int>(kMigrations.size()); ++i) {
+        Transaction tx(db);
+        if (!tx.began()) return Error{"migrate", "cannot begin: " + db.LastErrorMessage()};
+        if (auto st = db.Exec(kMigrations[i]); !st) {
+            return Error{"migrate",
+                         "migration " + std::to_string(i + 1) + ": " + st.error().message};
+        }
+        if (auto st = db.set_user_version(i + 1); !st) return Error{"migrate", st.error().message};
+        if (auto st = tx.Commit(); !st) return Error{"migrate", st.error().message};
+    }
+    return Ok{};
+}
+
+}  // namespace gk::server
