@@ -20,7 +20,7 @@
 #include "core/catalogue.h"
 #include "core/i18n.h"
 #include "kiosk/app/app.h"
-#include "kiosk/app/assets.h"
+#include "platform/assets.h"
 #include "kiosk/app/config.h"
 #include "kiosk/app/glyph_texts.h"
 #include "kiosk/app/script.h"
@@ -79,6 +79,7 @@ private:
     Status BuildFonts();
     void ReloadCatalogueIfNewer();
     void HandleEvent(const SDL_Event& e);
+    void OnPointerActivity();
     void RenderFrame(const std::string& screenshot_path = "");
     void Settle();
     bool ScriptFail(const ScriptStep& step, const std::string& why);
@@ -233,10 +234,17 @@ void Terminal::StartSync() {
 // [SECTION] Frames
 // ---------------------------------------------------------------------------------------------
 
+// A touch is activity, except while the idle countdown shows: then only its own button
+// ("I need more time") keeps the session, so the tap that hides the overlay cannot also land
+// on the screen beneath it.
+void Terminal::OnPointerActivity() {
+    if (app_->state().countdown_s < 0) app_->NoteInput();
+    frames_left_ = kSettleFramesAfterChange;
+}
+
 void Terminal::HandleEvent(const SDL_Event& e) {
     if (pointer_.ProcessEvent(e, window_.width(), window_.height())) {
-        app_->NoteInput();
-        frames_left_ = kSettleFramesAfterChange;
+        OnPointerActivity();
         return;
     }
     switch (e.type) {
@@ -376,15 +384,13 @@ int Terminal::RunScript(const std::vector<ScriptStep>& steps) {
                 const float x = w->x + w->w * 0.5f, y = w->y + w->h * 0.5f;
                 pointer_.Press(x, y, true);
                 pointer_.Release(x, y, true);
-                app_->NoteInput();
-                frames_left_ = kSettleFramesAfterChange;
+                OnPointerActivity();
                 break;
             }
             case K::kTapAt:
                 pointer_.Press(step.numbers[0], step.numbers[1], true);
                 pointer_.Release(step.numbers[0], step.numbers[1], true);
-                app_->NoteInput();
-                frames_left_ = kSettleFramesAfterChange;
+                OnPointerActivity();
                 break;
             case K::kDrag: {
                 const float x1 = step.numbers[0], y1 = step.numbers[1];
@@ -394,8 +400,7 @@ int Terminal::RunScript(const std::vector<ScriptStep>& steps) {
                     pointer_.MoveStep(x1 + (x2 - x1) * i / 12.0f, y1 + (y2 - y1) * i / 12.0f);
                 }
                 pointer_.Release(x2, y2, true);
-                app_->NoteInput();
-                frames_left_ = kSettleFramesAfterChange;
+                OnPointerActivity();
                 break;
             }
             case K::kType:

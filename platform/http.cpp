@@ -4,7 +4,10 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
+#include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <mutex>
 
@@ -56,7 +59,17 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
 struct HttpClient::Impl {
     CURL* curl = nullptr;
     HttpOptions options;
+    std::atomic<bool> cancelled{false};
 };
+
+namespace {
+
+// libcurl calls this about once a second and whenever data moves; non-zero aborts.
+int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+    return static_cast<std::atomic<bool>*>(user)->load() ? 1 : 0;
+}
+
+}  // namespace
 
 HttpClient::HttpClient(HttpOptions options) : impl_(std::make_unique<Impl>()) {
     GlobalInitOnce();
@@ -67,6 +80,8 @@ HttpClient::HttpClient(HttpOptions options) : impl_(std::make_unique<Impl>()) {
 HttpClient::~HttpClient() {
     if (impl_->curl) curl_easy_cleanup(impl_->curl);
 }
+
+void HttpClient::Cancel() { impl_->cancelled = true; }
 
 HttpResponse HttpClient::Get(const std::string& url, const std::string& bearer) {
     return Perform(url, nullptr, bearer);
@@ -79,8 +94,8 @@ HttpResponse HttpClient::PostJson(const std::string& url, const std::string& jso
 HttpResponse HttpClient::Perform(const std::string& url, const std::string* json_body, const std::string& bearer) {
     HttpResponse r;
     CURL* c = impl_->curl;
-    if (!c) {
-        r.error = "other";
+    if (!c || impl_->cancelled.load()) {
+        r.error = c ? "cancelled" : "other";
         return r;
     }
     // Reset per request but keep the handle: its connection cache survives the reset.
@@ -103,6 +118,9 @@ HttpResponse HttpClient::Perform(const std::string& url, const std::string* json
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, OnHeader);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &r.headers);
     curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, OnProgress);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, &impl_->cancelled);
     struct curl_slist* headers = nullptr;
     headers = curl_slist_append(headers, "Accept: application/json");
     const std::string auth = "Authorization: Bearer " + bearer;
@@ -130,6 +148,7 @@ HttpResponse HttpClient::Perform(const std::string& url, const std::string* json
             case CURLE_GOT_NOTHING:
             case CURLE_PARTIAL_FILE: r.error = "reset"; break;
             case CURLE_WRITE_ERROR: r.error = sink.too_large ? "too_large" : "other"; break;
+            case CURLE_ABORTED_BY_CALLBACK: r.error = "cancelled"; break;
             case CURLE_SSL_CONNECT_ERROR:
             case CURLE_PEER_FAILED_VERIFICATION: r.error = "tls"; break;
             default: r.error = "other"; break;
@@ -141,18 +160,93 @@ HttpResponse HttpClient::Perform(const std::string& url, const std::string* json
     return r;
 }
 
-int64_t ParseRetryAfter(const std::string& value, int64_t now_unix) {
-    if (value.empty()) return -1;
+// Retry-After. Delta-seconds, or an HTTP-date in any of the three forms RFC 9110 §5.6.7 asks a
+// recipient to accept. Month and day names are read by hand: strptime's %a and %b follow the
+// process locale, and a terminal running in zh_CN must still read "Nov".
+namespace {
+
+constexpr int64_t kLongestRetryAfterSeconds = 999'999'999;  // ~31 years: callers clamp
+
+int MonthIndex(const char* name) {
+    static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    for (int i = 0; i < 12; ++i)
+        if (std::strcmp(name, kMonths[i]) == 0) return i;
+    return -1;
+}
+
+bool IsDayName(const char* name, bool long_form) {
+    static constexpr const char* kShort[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    static constexpr const char* kLong[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
+                                            "Friday", "Saturday", "Sunday"};
+    for (int i = 0; i < 7; ++i)
+        if (std::strcmp(name, long_form ? kLong[i] : kShort[i]) == 0) return true;
+    return false;
+}
+
+// Seconds since 1970 for a UTC date and time with every field checked; -1 when out of range.
+int64_t UtcSeconds(int year, int month0, int day, int hour, int minute, int second) {
+    if (year < 1970 || year > 9999 || month0 < 0 || month0 > 11 || day < 1 || day > 31 ||
+        hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) {
+        return -1;
+    }
+    std::tm tm{};
+    tm.tm_year = year - 1900;
+    tm.tm_mon = month0;
+    tm.tm_mday = day;
+    tm.tm_hour = hour;
+    tm.tm_min = minute;
+    tm.tm_sec = second;
+    const std::time_t t = timegm(&tm);
+    if (tm.tm_mday != day) return -1;  // 31 Feb and the like: normalised into another month
+    return static_cast<int64_t>(t);
+}
+
+int64_t ParseHttpDate(const std::string& v) {
+    char day_name[16] = {}, month[8] = {}, zone[8] = {};
+    int day = 0, year = 0, hour = 0, minute = 0, second = 0, used = 0;
+    const int length = static_cast<int>(v.size());
+    // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"
+    if (std::sscanf(v.c_str(), "%3[A-Za-z], %2d %3[A-Za-z] %4d %2d:%2d:%2d %3[A-Z]%n", day_name, &day,
+                    month, &year, &hour, &minute, &second, zone, &used) == 8 &&
+        used == length && IsDayName(day_name, false) && std::strcmp(zone, "GMT") == 0) {
+        return UtcSeconds(year, MonthIndex(month), day, hour, minute, second);
+    }
+    // RFC 850: "Sunday, 06-Nov-94 08:49:37 GMT" (a two-digit year; 70..99 are 19xx)
+    used = 0;
+    if (std::sscanf(v.c_str(), "%9[A-Za-z], %2d-%3[A-Za-z]-%2d %2d:%2d:%2d %3[A-Z]%n", day_name, &day,
+                    month, &year, &hour, &minute, &second, zone, &used) == 8 &&
+        used == length && IsDayName(day_name, true) && std::strcmp(zone, "GMT") == 0) {
+        return UtcSeconds(year < 70 ? 2000 + year : 1900 + year, MonthIndex(month), day, hour,
+                          minute, second);
+    }
+    // asctime: "Sun Nov  6 08:49:37 1994"
+    used = 0;
+    if (std::sscanf(v.c_str(), "%3[A-Za-z] %3[A-Za-z] %2d %2d:%2d:%2d %4d%n", day_name, month, &day,
+                    &hour, &minute, &second, &year, &used) == 7 &&
+        used == length && IsDayName(day_name, false)) {
+        return UtcSeconds(year, MonthIndex(month), day, hour, minute, second);
+    }
+    return -1;
+}
+
+}  // namespace
+
+int64_t ParseRetryAfter(const std::string& raw, int64_t now_unix) {
+    const auto not_space = [](unsigned char c) { return !std::isspace(c); };
+    const auto first = std::find_if(raw.begin(), raw.end(), not_space);
+    const auto last = std::find_if(raw.rbegin(), raw.rend(), not_space).base();
+    if (first >= last) return -1;
+    const std::string value(first, last);
     if (std::all_of(value.begin(), value.end(), [](unsigned char ch) { return std::isdigit(ch); })) {
-        if (value.size() > 9) return -1;
+        // A wait too long to represent is still a wait: the caller clamps it to its maximum
+        // rather than falling back to a quick retry.
+        if (value.size() > 9) return kLongestRetryAfterSeconds;
         return std::stoll(value);
     }
-    // IMF-fixdate, e.g. "Sun, 06 Nov 1994 08:49:37 GMT".
-    std::tm tm{};
-    const char* end = strptime(value.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
-    if (!end || *end != '\0') return -1;
-    const int64_t at = static_cast<int64_t>(timegm(&tm));
-    return std::max<int64_t>(0, at - now_unix);
+    const int64_t at = ParseHttpDate(value);
+    if (at < 0) return -1;
+    return std::clamp<int64_t>(at - now_unix, 0, kLongestRetryAfterSeconds);
 }
 
 }  // namespace gk

@@ -14,7 +14,7 @@ struct HttpResponse {
     int status = 0;                  // HTTP status; 0 when no response was received
     std::string body;
     std::map<std::string, std::string> headers;  // lower-case names
-    std::string error;               // "timeout", "connect", "reset", "too_large", "tls", "other"
+    std::string error;               // "timeout", "connect", "reset", "too_large", "tls", "cancelled", "other"
     bool ok() const { return status >= 200 && status < 300; }
 };
 
@@ -36,14 +36,20 @@ public:
     HttpResponse Get(const std::string& url, const std::string& bearer = "");
     HttpResponse PostJson(const std::string& url, const std::string& json, const std::string& bearer = "");
 
+    // For shutting down, from any thread: the exchange in flight and every later one end at
+    // once with error "cancelled" instead of waiting for the server or a timeout.
+    void Cancel();
+
 private:
     HttpResponse Perform(const std::string& url, const std::string* json_body, const std::string& bearer);
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
 
-// Retry-After: delta-seconds or an HTTP-date. Returns seconds to wait (≥ 0), or -1 when the
-// value is absent or unreadable.
+// Retry-After: delta-seconds or an HTTP-date (IMF-fixdate, RFC 850 or asctime form, read the
+// same in every locale). Returns seconds to wait (≥ 0; a date in the past is 0, a wait too long
+// to represent is a very large number for the caller to clamp), or -1 when the value is absent
+// or unreadable.
 int64_t ParseRetryAfter(const std::string& value, int64_t now_unix);
 
 }  // namespace gk

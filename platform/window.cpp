@@ -17,6 +17,14 @@ Status Window::Init(const WindowOptions& options) {
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER | SDL_INIT_EVENTS) != 0) {
         return Error{"no_display", std::string("cannot start video: ") + SDL_GetError()};
     }
+    // With no display SDL quietly falls back to its invisible "offscreen" driver; a terminal
+    // nobody can see must say so (exit 4) unless that driver was asked for.
+    const char* driver = SDL_GetCurrentVideoDriver();
+    const char* wanted = SDL_getenv("SDL_VIDEODRIVER");
+    if (driver && std::string(driver) == "offscreen" && !(wanted && std::string(wanted) == "offscreen")) {
+        SDL_Quit();
+        return Error{"no_display", "no display (DISPLAY is not set and no video driver was chosen)"};
+    }
     // Touch panels send finger events; we translate them ourselves (input.cpp), so SDL must
     // not also synthesise mouse events from touches, nor touches from the mouse.
     SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0");

@@ -44,11 +44,12 @@ void CatalogueCache::Refresh(Storage& storage, int64_t now_ms) {
 }
 
 ServerContext::ServerContext(const ServerConfig& config_in, Storage& storage_in, Clock& clock_in,
-                             const ServerKeys& keys_in)
+                             const ServerKeys& keys_in, Strings strings_in)
     : config(config_in),
       storage(storage_in),
       clock(clock_in),
       keys(keys_in),
+      strings(std::move(strings_in)),
       receipt_misses(clock_in, ReceiptLimits(config_in)),
       enroll_misses(clock_in, ReceiptLimits(config_in)) {
     public_url = config.public_url;

@@ -1,6 +1,6 @@
-// What every HTTP handler shares: configuration, store, clock, keys, the current catalogue and
-// the miss limiters. Built once by RunServer; handlers only read it (the parts that change
-// have their own locks).
+// What every HTTP handler shares: configuration, store, clock, keys, the i18n strings, the
+// current catalogue and the miss limiters. Built once by RunServer; handlers only read it (the
+// parts that change have their own locks).
 #pragma once
 
 #include <atomic>
@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/catalogue.h"
+#include "core/i18n.h"
 #include "platform/clock.h"
 #include "server/config.h"
 #include "server/rate_limit.h"
@@ -39,7 +40,7 @@ class CatalogueCache {
 
 struct ServerContext {
     ServerContext(const ServerConfig& config_in, Storage& storage_in, Clock& clock_in,
-                  const ServerKeys& keys_in);
+                  const ServerKeys& keys_in, Strings strings_in);
 
     int64_t NowSeconds() const { return clock.WallUnixMs() / 1000; }
     // Where tracking links point: the configured public URL, or this server's own address.
@@ -52,6 +53,10 @@ struct ServerContext {
     Clock& clock;
     ServerKeys keys;
     std::string public_url;  // no trailing slash
+    // Every text the server shows people (assets/i18n), loaded at start and never changed, so
+    // handler threads read it without a lock. The keys handlers ask for were checked at start
+    // (LoadServerTexts in http_server.cpp), so Get never takes its fallback, which writes.
+    const Strings strings;
     CatalogueCache catalogue;
     MissLimiter receipt_misses;  // tracking page and Open311 lookups by receipt code
     MissLimiter enroll_misses;   // wrong enrollment codes

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -44,6 +45,9 @@ void RegisterOpen311(httplib::Server& server, ServerContext& ctx);
 void RegisterTrackingPage(httplib::Server& server, ServerContext& ctx);
 void RegisterSyncApi(httplib::Server& server, ServerContext& ctx);
 void RegisterAdminApi(httplib::Server& server, ServerContext& ctx);
+
+// The i18n keys of the tracking page's own texts ("page.*"; stage names come on top).
+std::span<const std::string_view> TrackingPageKeys();
 
 // Runs a handler body; an escaping exception becomes a 500 in the right format and a log line.
 template <class Fn>

@@ -1,5 +1,5 @@
-// `serve`: opens the store, binds, registers the routes and runs until SIGTERM or SIGINT, then
-// stops accepting, lets in-flight requests finish and returns 0.
+// `serve`: loads the i18n strings, opens the store, binds, registers the routes and runs until
+// SIGTERM or SIGINT, then stops accepting, lets in-flight requests finish and returns 0.
 //
 // Signals are blocked in every thread and taken by one watcher thread with sigtimedwait, so
 // no handler runs in signal context; the watcher calls httplib's stop(), whose thread pool
@@ -12,6 +12,8 @@
 #include <cstdio>
 #include <thread>
 
+#include "core/request.h"
+#include "platform/assets.h"
 #include "platform/clock.h"
 #include "server/http_common.h"
 
@@ -85,10 +87,36 @@ void SetErrorFormats(httplib::Server& server) {
     });
 }
 
+// The i18n catalogue of the assets folder, with every key the server shows people present in
+// both languages: a missing one stops the server at start rather than showing a bare key later.
+Result<Strings> LoadServerTexts() {
+    const std::string dir = FindAssetsDir() + "/i18n";
+    Strings strings;
+    if (auto st = strings.LoadDir(dir); !st)
+        return Error{"assets", dir + ": " + st.error().message};
+    std::vector<std::string_view> keys(TrackingPageKeys().begin(), TrackingPageKeys().end());
+    for (int s = static_cast<int>(Stage::kQueued); s <= static_cast<int>(Stage::kReopened); ++s)
+        keys.push_back(StageI18nKey(static_cast<Stage>(s)));
+    for (std::string_view key : keys) {
+        for (Lang lang : {Lang::kZh, Lang::kEn}) {
+            if (!strings.Has(lang, key)) {
+                return Error{"assets", dir + "/" + std::string(LangCode(lang)) + ".json: no \"" +
+                                           std::string(key) + "\""};
+            }
+        }
+    }
+    return strings;
+}
+
 }  // namespace
 
 int RunServer(const ServerConfig& config_in) {
     ServerConfig config = config_in;
+    auto strings = LoadServerTexts();
+    if (!strings) {
+        std::fprintf(stderr, "gridkiosk-server: %s\n", strings.error().message.c_str());
+        return 2;
+    }
     auto storage = OpenSqliteStorage(config.db_path);
     if (!storage) {
         std::fprintf(stderr, "gridkiosk-server: cannot open database %s: %s\n",
@@ -133,7 +161,7 @@ int RunServer(const ServerConfig& config_in) {
     }
 
     SystemClock clock;
-    ServerContext ctx(config, **storage, clock, *keys);
+    ServerContext ctx(config, **storage, clock, *keys, std::move(*strings));
     if (auto st = ctx.catalogue.Reload(ctx.storage); !st) {
         LogLine("catalogue_unusable").Add("code", st.error().code).Error();
     }

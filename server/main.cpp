@@ -8,8 +8,11 @@
 //   catalogue load --db FILE FILE.json
 //   api-key create --db FILE --name NAME             key for an Open311 channel
 //
+// `serve` takes the texts it shows people from the i18n catalogue in the assets folder:
+// $GRIDKIOSK_ASSETS, else the source tree's or /usr/share/gridkiosk/assets (platform/assets.h).
+//
 // Exit codes: 0 ok, 1 the operation was refused (unknown code, stale catalogue…), 2 bad
-// arguments, config or input file (one line on stderr), 3 cannot open the database.
+// arguments, config, assets or input file (one line on stderr), 3 cannot open the database.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <fstream>
@@ -21,7 +24,6 @@
 #include "server/config.h"
 #include "server/http_server.h"
 #include "server/staff.h"
-#include "server/stage_text.h"
 
 namespace gk::server {
 namespace {

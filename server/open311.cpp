@@ -22,7 +22,6 @@
 #include "server/records.h"
 #include "server/secrets.h"
 #include "server/staff.h"
-#include "server/stage_text.h"
 
 namespace gk::server {
 namespace {
@@ -63,19 +62,23 @@ int CheckApiKey(ServerContext& ctx, const Request& req) {
 // The reader's language (lang=en), not the resident's, names the service.
 std::string ReaderLang(const Request& req) { return Param(req, "lang") == "en" ? "en" : "zh"; }
 
-json RequestJson(const StoredRequest& r, const Catalogue& catalogue, bool trusted, int64_t now,
-                 const std::string& lang) {
+json RequestJson(const StoredRequest& r, const Catalogue& catalogue, const Strings& strings,
+                 bool trusted, int64_t now, const std::string& lang) {
     const Service* service = catalogue.FindService(r.request.service_code);
     json notes = json::array();
     for (const auto& h : r.history) {
         notes.push_back(
             {{"datetime", FormatChinaTime(h.at)}, {"stage", StageName(h.stage)}, {"note", h.note}});
     }
-    const BilingualText stage = StageText(r.stage);
+    const std::string_view stage_key = StageI18nKey(r.stage);
     json extended = {
-        {"stage", StageName(r.stage)},  {"stage_name", {{"zh", stage.zh}, {"en", stage.en}}},
-        {"overdue", IsOverdue(r, now)}, {"grid_path", r.request.grid_path},
-        {"channel", r.channel},         {"notes", notes}};
+        {"stage", StageName(r.stage)},
+        {"stage_name",
+         {{"zh", strings.Get(Lang::kZh, stage_key)}, {"en", strings.Get(Lang::kEn, stage_key)}}},
+        {"overdue", IsOverdue(r, now)},
+        {"grid_path", r.request.grid_path},
+        {"channel", r.channel},
+        {"notes", notes}};
     json out = {{"service_request_id", std::to_string(r.id)},
                 {"status", StageIsOpen(r.stage) ? "open" : "closed"},
                 {"status_notes", r.history.empty() ? "" : r.history.back().note},
@@ -305,7 +308,9 @@ void GetRequests(ServerContext& ctx, const Request& req, Response& res) {
     json out = json::array();
     for (const auto& r : *list) {
         auto full = ctx.storage.FindRequestById(r.id);  // with its history for notes[]
-        if (full) out.push_back(RequestJson(*full, *catalogue, key > 0, now, ReaderLang(req)));
+        if (full)
+            out.push_back(
+                RequestJson(*full, *catalogue, ctx.strings, key > 0, now, ReaderLang(req)));
     }
     SendJson(res, 200, out);
 }
@@ -335,8 +340,8 @@ void GetRequest(ServerContext& ctx, const Request& req, Response& res) {
         return SendOpen311Error(res, 503, "temporarily unavailable");
     }
     SendJson(res, 200,
-             json::array({RequestJson(*found, *ctx.catalogue.Get(), key > 0, ctx.NowSeconds(),
-                                      ReaderLang(req))}));
+             json::array({RequestJson(*found, *ctx.catalogue.Get(), ctx.strings, key > 0,
+                                      ctx.NowSeconds(), ReaderLang(req))}));
 }
 
 }  // namespace

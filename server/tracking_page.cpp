@@ -2,17 +2,31 @@
 // with English showing category, stage history, expected date and an overdue flag — never the
 // description, contact or location inside the grid. Unknown codes get a friendly page, and an
 // address that misses too often is told to wait (429), so nobody walks through codes.
+// Every word on the page comes from the i18n catalogue ("page.*", "stage.*"); only the HTML
+// structure is here.
 #include "core/receipt_code.h"
 #include "core/request_json.h"
 #include "server/http_common.h"
 #include "server/staff.h"
-#include "server/stage_text.h"
 
 namespace gk::server {
 namespace {
 
 using httplib::Request;
 using httplib::Response;
+
+// Every catalogue key this page shows besides the stage names. RunServer checks at start that
+// each exists in both languages.
+constexpr std::string_view kPageKeys[] = {
+    "page.status_title",      "page.receipt_code",
+    "page.category",          "page.stage",
+    "page.expected",          "page.overdue",
+    "page.history",           "page.lookup_title",
+    "page.lookup_button",     "page.not_found_title",
+    "page.not_found_typo",    "page.not_found_hint",
+    "page.too_many_title",    "page.too_many_wait",
+    "page.unavailable_title", "page.unavailable_retry",
+};
 
 std::string Escape(std::string_view text) {
     std::string out;
@@ -48,6 +62,22 @@ std::string ShortTime(int64_t unix_seconds) {
     return t;
 }
 
+// One text in both languages, for the page to show zh-CN first and English beneath or beside.
+struct Bilingual {
+    std::string zh;
+    std::string en;
+};
+
+Bilingual Text(const Strings& strings, std::string_view key) {
+    return {strings.Get(Lang::kZh, key), strings.Get(Lang::kEn, key)};
+}
+
+// Chinese, `between`, then the English in the lighter "en" style.
+std::string Html(const Bilingual& text, std::string_view between = " ") {
+    return Escape(text.zh) + std::string(between) + "<span class=\"en\" lang=\"en\">" +
+           Escape(text.en) + "</span>";
+}
+
 constexpr const char* kStyle =
     "body{font-family:system-ui,'Noto Sans CJK SC','PingFang SC','Microsoft YaHei',sans-serif;"
     "margin:0;background:#f4f6f8;color:#1a1a1a;line-height:1.5}"
@@ -63,19 +93,23 @@ constexpr const char* kStyle =
     "form{margin-top:1rem}input{font-size:1.1rem;padding:.4rem;width:12rem}"
     "button{font-size:1.1rem;padding:.4rem .8rem}";
 
-std::string Page(const std::string& title, const std::string& body) {
+// A whole page: its heading (in both languages) is also its title.
+std::string Page(const Bilingual& heading, const std::string& body) {
     return "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
            "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
            "<meta name=\"robots\" content=\"noindex\"><title>" +
-           title + "</title><style>" + kStyle + "</style></head><body><main>" + body +
+           Escape(heading.zh) + " " + Escape(heading.en) + "</title><style>" + kStyle +
+           "</style></head><body><main><h1>" + Html(heading) + "</h1>" + body +
            "</main></body></html>\n";
 }
 
-std::string LookupForm() {
-    return "<form action=\"/t\" method=\"get\"><label>受理编号 <span class=\"en\" "
-           "lang=\"en\">Receipt code</span><br>"
-           "<input name=\"code\" autocomplete=\"off\" autocapitalize=\"characters\"></label> "
-           "<button type=\"submit\">查询 <span lang=\"en\">Look up</span></button></form>";
+std::string LookupForm(const Strings& strings) {
+    const Bilingual button = Text(strings, "page.lookup_button");
+    return "<form action=\"/t\" method=\"get\"><label>" + Html(Text(strings, "page.receipt_code")) +
+           "<br><input name=\"code\" autocomplete=\"off\" autocapitalize=\"characters\"></label> "
+           "<button type=\"submit\">" +
+           Escape(button.zh) + " <span lang=\"en\">" + Escape(button.en) +
+           "</span></button></form>";
 }
 
 void SendPage(Response& res, int status, const std::string& html) {
@@ -89,34 +123,34 @@ void SendPage(Response& res, int status, const std::string& html) {
     res.set_content(html, "text/html; charset=utf-8");
 }
 
-std::string StatusBody(const StoredRequest& r, const Catalogue& catalogue, int64_t now) {
+std::string StatusBody(const StoredRequest& r, const Catalogue& catalogue, const Strings& strings,
+                       int64_t now) {
     const Service* service = catalogue.FindService(r.request.service_code);
     const std::string zh = service ? service->name.zh : r.request.service_code;
     const std::string en = service ? service->name.In("en") : "";
-    const BilingualText stage = StageText(r.stage);
-    std::string body =
-        "<h1>诉求进度 <span class=\"en\" lang=\"en\">Request status</span></h1><div "
-        "class=\"card\"><dl>";
-    body +=
-        "<dt>受理编号 <span class=\"en\" lang=\"en\">Receipt code</span></dt><dd class=\"code\">" +
-        Escape(FormatReceiptCode(r.request.receipt_code)) + "</dd>";
-    body += "<dt>类别 <span class=\"en\" lang=\"en\">Category</span></dt><dd>" + Escape(zh);
+    const auto dt = [&](std::string_view key) {
+        return "<dt>" + Html(Text(strings, key)) + "</dt>";
+    };
+    std::string body = "<div class=\"card\"><dl>";
+    body += dt("page.receipt_code") + "<dd class=\"code\">" +
+            Escape(FormatReceiptCode(r.request.receipt_code)) + "</dd>";
+    body += dt("page.category") + "<dd>" + Escape(zh);
     if (!en.empty() && en != zh)
         body += " <span class=\"en\" lang=\"en\">" + Escape(en) + "</span>";
-    body += "</dd><dt>当前状态 <span class=\"en\" lang=\"en\">Status</span></dt><dd>" +
-            std::string(stage.zh) + " <span class=\"en\" lang=\"en\">" + std::string(stage.en) +
-            "</span></dd>";
-    body += "<dt>预计办结 <span class=\"en\" lang=\"en\">Expected by</span></dt><dd>" +
-            FormatChinaTime(r.expected_at).substr(0, 10);
+    body +=
+        "</dd>" + dt("page.stage") + "<dd>" + Html(Text(strings, StageI18nKey(r.stage))) + "</dd>";
+    body += dt("page.expected") + "<dd>" + FormatChinaTime(r.expected_at).substr(0, 10);
     if (IsOverdue(r, now)) {
         // Words and a border, not colour alone.
-        body += "<br><span class=\"overdue\">⚠ 已超期 <span lang=\"en\">Overdue</span></span>";
+        const Bilingual overdue = Text(strings, "page.overdue");
+        body += "<br><span class=\"overdue\">⚠ " + Escape(overdue.zh) + " <span lang=\"en\">" +
+                Escape(overdue.en) + "</span></span>";
     }
-    body += "</dd></dl></div><h2>办理记录 <span class=\"en\" lang=\"en\">History</span></h2><ol>";
+    body += "</dd></dl></div><h2>" + Html(Text(strings, "page.history")) + "</h2><ol>";
     for (const auto& h : r.history) {
-        const BilingualText s = StageText(h.stage);
-        body += "<li><time>" + ShortTime(h.at) + "</time> <strong>" + std::string(s.zh) +
-                "</strong> <span class=\"en\" lang=\"en\">" + std::string(s.en) + "</span>";
+        const Bilingual stage = Text(strings, StageI18nKey(h.stage));
+        body += "<li><time>" + ShortTime(h.at) + "</time> <strong>" + Escape(stage.zh) +
+                "</strong> <span class=\"en\" lang=\"en\">" + Escape(stage.en) + "</span>";
         if (!h.note.empty()) body += "<br>" + Escape(h.note);
         body += "</li>";
     }
@@ -125,18 +159,17 @@ std::string StatusBody(const StoredRequest& r, const Catalogue& catalogue, int64
 }
 
 void Track(ServerContext& ctx, const Request& req, Response& res, const std::string& typed) {
+    const Strings& strings = ctx.strings;
     const std::string address = ClientAddress(req, ctx);
     if (int64_t wait = ctx.receipt_misses.RetryAfterSeconds(address); wait > 0) {
         res.set_header("Retry-After", std::to_string(wait));
+        Bilingual retry = Text(strings, "page.too_many_wait");
+        const std::string seconds = std::to_string(wait);
+        retry.zh = Format(retry.zh, {{"seconds", seconds}});
+        retry.en = Format(retry.en, {{"seconds", seconds}});
         return SendPage(
             res, 429,
-            Page("请稍后再试 Please wait",
-                 "<h1>查询过于频繁 <span class=\"en\" lang=\"en\">Too many tries</span></h1>"
-                 "<p>请 " +
-                     std::to_string(wait) +
-                     " 秒后再试。<br><span class=\"en\" lang=\"en\">"
-                     "Please try again in " +
-                     std::to_string(wait) + " seconds.</span></p>"));
+            Page(Text(strings, "page.too_many_title"), "<p>" + Html(retry, "<br>") + "</p>"));
     }
     auto canonical = NormaliseReceiptCode(typed);
     Result<StoredRequest> found = Error{"not_found", ""};
@@ -144,36 +177,27 @@ void Track(ServerContext& ctx, const Request& req, Response& res, const std::str
     if (!found && found.error().code != "not_found") {
         res.set_header("Retry-After", "5");
         return SendPage(res, 503,
-                        Page("暂时无法查询 Unavailable",
-                             "<h1>暂时无法查询 <span class=\"en\" lang=\"en\">Temporarily "
-                             "unavailable</span></h1>"
-                             "<p>请稍后再试。<span class=\"en\" lang=\"en\">Please try again "
-                             "shortly.</span></p>"));
+                        Page(Text(strings, "page.unavailable_title"),
+                             "<p>" + Html(Text(strings, "page.unavailable_retry")) + "</p>"));
     }
     if (!found) {
         ctx.receipt_misses.RecordMiss(address);
         LogLine("tracking_miss").Add("remote", address).Info();
         const bool typo = !canonical && canonical.error().code == "bad_check";
-        std::string body =
-            "<h1>未找到该受理编号 <span class=\"en\" lang=\"en\">Receipt not found</span></h1><div "
-            "class=\"card\"><p>";
-        body += typo ? "编号似乎有误，请核对小票上的16位编号。<br><span class=\"en\" "
-                       "lang=\"en\">This code has a typo; "
-                       "please check the 16 characters on your receipt.</span>"
-                     : "请核对小票上的编号。刚提交的诉求可能需要一点时间才能查到。<br><span "
-                       "class=\"en\" lang=\"en\">"
-                       "Please check the code on your receipt. A request submitted just now may "
-                       "take a little "
-                       "while to appear.</span>";
-        body += "</p>" + LookupForm() + "</div>";
-        return SendPage(res, 404, Page("未找到 Not found", body));
+        const Bilingual hint = Text(strings, typo ? "page.not_found_typo" : "page.not_found_hint");
+        return SendPage(res, 404,
+                        Page(Text(strings, "page.not_found_title"),
+                             "<div class=\"card\"><p>" + Html(hint, "<br>") + "</p>" +
+                                 LookupForm(strings) + "</div>"));
     }
     SendPage(res, 200,
-             Page("诉求进度 Request status",
-                  StatusBody(*found, *ctx.catalogue.Get(), ctx.NowSeconds())));
+             Page(Text(strings, "page.status_title"),
+                  StatusBody(*found, *ctx.catalogue.Get(), strings, ctx.NowSeconds())));
 }
 
 }  // namespace
+
+std::span<const std::string_view> TrackingPageKeys() { return kPageKeys; }
 
 void RegisterTrackingPage(httplib::Server& server, ServerContext& ctx) {
     server.Get(R"(/t/([^/]{1,200}))", [&ctx](const Request& req, Response& res) {
@@ -185,12 +209,9 @@ void RegisterTrackingPage(httplib::Server& server, ServerContext& ctx) {
         Guarded("track_form", res, false, [&] {
             const std::string typed = req.get_param_value("code");
             if (typed.empty()) {
-                return SendPage(
-                    res, 200,
-                    Page("诉求查询 Track a request",
-                         "<h1>诉求查询 <span class=\"en\" lang=\"en\">Track a request</span></h1>"
-                         "<div class=\"card\">" +
-                             LookupForm() + "</div>"));
+                return SendPage(res, 200,
+                                Page(Text(ctx.strings, "page.lookup_title"),
+                                     "<div class=\"card\">" + LookupForm(ctx.strings) + "</div>"));
             }
             auto canonical = NormaliseReceiptCode(typed);
             if (!canonical) return Track(ctx, req, res, typed);

@@ -298,6 +298,9 @@ void App::OnText(std::string_view utf8) {
     const size_t room = have >= max ? 0 : max - have;
     const std::string_view fitted = TruncateCodePoints(clean, room);
     target->append(fitted);
+    // The field is being corrected: its problem goes, the others stay until Next.
+    const std::string_view field = ProblemField(s.focus);
+    std::erase_if(s.problems, [&](const FieldProblem& p) { return !field.empty() && p.field == field; });
     if (fitted.size() < clean.size()) {
         s.notice_key = "notice.text_too_long";
     } else if (dropped_emoji) {
@@ -321,6 +324,7 @@ void App::OnKey(Key key) {
         case Key::kBackspace:
             if (std::string* text = FocusedText()) PopLastCodePoint(*text);
             s.notice_key.clear();
+            std::erase_if(s.problems, [&](const FieldProblem& p) { return p.field == ProblemField(s.focus); });
             return;
         case Key::kEnter:
             // A scanner ends its text with Enter; on the track screen that means "look up".

@@ -26,6 +26,21 @@ Screen PreviousStep(Screen screen) {
     }
 }
 
+std::string_view ProblemField(Field field) {
+    switch (field) {
+        case Field::kDescription: return "description";
+        case Field::kBuilding: return "location.building";
+        case Field::kUnit: return "location.unit";
+        case Field::kRoom: return "location.room";
+        case Field::kName: return "contact.name";
+        case Field::kPhone: return "contact.phone";
+        case Field::kRelation: return "contact.relation";
+        case Field::kTrackCode:
+        case Field::kNone: return "";
+    }
+    return "";
+}
+
 std::vector<FieldProblem> ProblemsForStep(Screen step, const std::vector<FieldProblem>& all) {
     std::string prefix;
     switch (step) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/catalogue.h"
@@ -17,6 +18,9 @@ Field DefaultFocus(Screen screen, const Draft& draft);
 
 // The wizard step before this one (Home for the first step and for other areas).
 Screen PreviousStep(Screen screen);
+
+// The problem field a text field answers for ("description", "location.building", "contact.phone").
+std::string_view ProblemField(Field field);
 
 // The problems a step is responsible for ("description" on details, "location.*" on
 // location, "contact.*" on contact).

@@ -9,7 +9,9 @@
 #include <sys/statvfs.h>
 
 #include <algorithm>
+#include <cctype>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "core/request.h"
 #include "core/request_json.h"
@@ -21,6 +23,23 @@ namespace gk {
 
 using nlohmann::json;
 
+namespace {
+
+// Readers for the server's replies: a field that is missing or of another type reads as absent.
+// (json::value() throws on a type mismatch, and an exception on the worker thread would end
+// the terminal: whatever the network sends, the worst outcome is a failed pass.)
+std::string StringField(const json& object, const char* key) {
+    const auto it = object.find(key);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+bool TrueField(const json& object, const char* key) {
+    const auto it = object.find(key);
+    return it != object.end() && it->is_boolean() && it->get<bool>();
+}
+
+}  // namespace
+
 // ---------------------------------------------------------------------------------------------
 // [SECTION] Life cycle
 // ---------------------------------------------------------------------------------------------
@@ -31,7 +50,8 @@ SyncWorker::SyncWorker(SyncOptions options, Store& store, Clock& clock, std::fun
       clock_(clock),
       on_change_(std::move(on_change)),
       http_(options_.http),
-      rng_(std::random_device{}()) {
+      rng_(std::random_device{}()),
+      batch_limit_(std::max<size_t>(1, options_.batch_size)) {
     while (!options_.server_url.empty() && options_.server_url.back() == '/') options_.server_url.pop_back();
     if (auto cursor = store_.GetSetting("feed_cursor"); cursor.ok() && cursor->has_value()) {
         status_.feed_cursor = std::atoll((*cursor)->c_str());
@@ -51,6 +71,9 @@ void SyncWorker::Stop() {
         stop_ = true;
     }
     cv_.notify_all();
+    // A stalled server must not hold the terminal's shutdown for a whole timeout; the
+    // exchange cut short is retried at the next start (records are idempotent).
+    if (thread_.joinable()) http_.Cancel();
     if (thread_.joinable()) thread_.join();
 }
 
@@ -86,30 +109,46 @@ void SyncWorker::NoteSuccess() {
 void SyncWorker::Run() {
     int64_t next_upload = 0, next_feed = 0, next_heartbeat = 0;  // monotonic ms
     std::uniform_real_distribution<double> uniform(0.0, 1.0);
+    // A pass that throws (it should not: replies are read defensively) counts as a failure
+    // instead of ending the terminal with std::terminate.
+    const auto guarded = [this](auto pass) {
+        try {
+            return pass();
+        } catch (const std::exception& e) {
+            NoteFailure("internal");
+            log::Error(std::string("sync pass failed: ") + e.what());
+            PassResult r;
+            r.ok = false;
+            return r;
+        }
+    };
     while (true) {
         const int64_t now = clock_.MonotonicMs();
         if (now >= next_upload) {
             const bool heartbeat = now >= next_heartbeat;
-            const PassResult r = UploadOnce(heartbeat);
+            const PassResult r = guarded([&] { return UploadOnce(heartbeat); });
+            // Waits count from the end of the exchange: a reply that took 20 s to come with
+            // "Retry-After: 5" still means five more seconds.
+            const int64_t after = clock_.MonotonicMs();
             if (r.ok) {
-                if (heartbeat) next_heartbeat = now + options_.heartbeat_interval_ms;
+                if (heartbeat) next_heartbeat = after + options_.heartbeat_interval_ms;
                 // More waiting: go on at once. Otherwise sleep until woken or a record's retry.
-                next_upload = r.more ? now : now + options_.feed_interval_ms;
+                next_upload = r.more ? after : after + options_.feed_interval_ms;
             } else {
-                const int failures = status().consecutive_failures;
-                next_upload = now + RetryDelayMs(options_.backoff, failures, r.retry_after_s, uniform(rng_));
+                const int failures = std::max(1, status().consecutive_failures);
+                next_upload = after + RetryDelayMs(options_.backoff, failures, r.retry_after_s, uniform(rng_));
                 next_feed = std::max(next_feed, next_upload);
             }
             if (r.changed && on_change_) on_change_();
         }
         if (clock_.MonotonicMs() >= next_feed) {
-            const PassResult r = PullFeedOnce();
+            const PassResult r = guarded([&] { return PullFeedOnce(); });
             const int64_t t = clock_.MonotonicMs();
             if (r.ok) {
                 next_feed = r.more ? t : t + options_.feed_interval_ms;
             } else {
-                next_feed = t + RetryDelayMs(options_.backoff, status().consecutive_failures, r.retry_after_s,
-                                             uniform(rng_));
+                const int failures = std::max(1, status().consecutive_failures);
+                next_feed = t + RetryDelayMs(options_.backoff, failures, r.retry_after_s, uniform(rng_));
             }
             if (r.changed && on_change_) on_change_();
         }
@@ -151,13 +190,29 @@ std::string SyncWorker::HeartbeatJson() {
 PassResult SyncWorker::UploadOnce(bool with_heartbeat) {
     PassResult r;
     const int64_t now_ms = clock_.MonotonicMs();
-    auto batch = store_.NextBatch(options_.batch_size, now_ms);
+    // The heartbeat takes one place of the batch: the server counts it against its limit.
+    const size_t limit = with_heartbeat && batch_limit_ > 1 ? batch_limit_ - 1 : batch_limit_;
+    auto batch = store_.NextBatch(limit, now_ms);
     if (!batch.ok()) {
         NoteFailure("store");
         r.ok = false;
         return r;
     }
-    if (batch->empty() && !with_heartbeat) return r;
+
+    // A stored payload that is not JSON would make the server refuse the whole batch, and so
+    // hold back every record behind it: it waits as a refused record instead (never dropped).
+    std::vector<const OutboxRecord*> sending;
+    sending.reserve(batch->size());
+    for (const OutboxRecord& rec : *batch) {
+        if (json::accept(rec.payload)) {
+            sending.push_back(&rec);
+            continue;
+        }
+        store_.MarkFailed(rec.uuid, "bad_payload", now_ms + options_.rejected_retry_ms);
+        ++r.rejected;
+        log::Error("outbox record with an unreadable payload held back");
+    }
+    if (sending.empty() && !with_heartbeat) return r;
 
     // The body is assembled from the stored payloads as they are: the same record always sends
     // the same bytes, so a retry after any failure is recognised as a duplicate.
@@ -167,13 +222,13 @@ PassResult SyncWorker::UploadOnce(bool with_heartbeat) {
         body += HeartbeatJson();
         first = false;
     }
-    for (const OutboxRecord& rec : *batch) {
+    for (const OutboxRecord* rec : sending) {
         if (!first) body += ',';
         first = false;
-        body += "{\"uuid\":\"" + rec.uuid + "\",\"kind\":\"" + rec.kind + "\",\"data\":" + rec.payload + "}";
+        body += "{\"uuid\":\"" + rec->uuid + "\",\"kind\":\"" + rec->kind + "\",\"data\":" + rec->payload + "}";
     }
     body += "]}";
-    r.sent = batch->size();
+    r.sent = sending.size();
 
     const HttpResponse resp = http_.PostJson(options_.server_url + "/api/v1/records", body, options_.token);
     if (!resp.ok()) {
@@ -181,6 +236,7 @@ PassResult SyncWorker::UploadOnce(bool with_heartbeat) {
         if (auto it = resp.headers.find("retry-after"); it != resp.headers.end()) {
             r.retry_after_s = ParseRetryAfter(it->second, clock_.WallUnixMs() / 1000);
         }
+        if (resp.status == 413 || resp.status == 400) RefusedWholeBatch(sending, now_ms, resp.status);
         const std::string error = resp.status == 0 ? resp.error : "http_" + std::to_string(resp.status);
         NoteFailure(error);
         log::Warn("upload failed: " + error + " records=" + std::to_string(r.sent));
@@ -199,28 +255,39 @@ PassResult SyncWorker::UploadOnce(bool with_heartbeat) {
         log::Warn("upload reply unreadable; records stay queued");
         return r;
     }
+    std::set<std::string> waiting;  // records of this batch without a result yet
+    for (const OutboxRecord* rec : sending) waiting.insert(rec->uuid);
     std::vector<std::string> delivered;
     int64_t server_time = clock_.WallUnixMs() / 1000;
     if (auto t = reply.find("server_time"); t != reply.end() && t->is_string()) ParseIsoTime(t->get<std::string>(), server_time);
     for (const json& item : *results) {
         if (!item.is_object()) continue;
-        const auto uuid = item.find("uuid");
-        const auto result = item.find("result");
-        if (uuid == item.end() || !uuid->is_string() || result == item.end() || !result->is_string()) continue;
-        const std::string id = uuid->get<std::string>();
-        // Only results for records of this batch count (a heartbeat's result needs nothing).
-        const bool ours = std::any_of(batch->begin(), batch->end(), [&](const OutboxRecord& o) { return o.uuid == id; });
-        if (!ours) continue;
-        const std::string res = result->get<std::string>();
+        const std::string id = StringField(item, "uuid");
+        const std::string res = StringField(item, "result");
+        // Only results for records of this batch count, once each (a heartbeat's result needs
+        // nothing; a uuid the server made up or repeated changes nothing).
+        if (waiting.count(id) == 0) continue;
         if (res == "accepted" || res == "duplicate") {
+            waiting.erase(id);
             delivered.push_back(id);
             store_.ApplyStageChange(id, Stage::kReceived, server_time, "", "server");
-        } else {
-            const std::string reason = item.value("reason", res);
+        } else if (res == "rejected" || res == "conflict") {
+            waiting.erase(id);
+            std::string reason = StringField(item, "reason");
+            if (reason.empty()) reason = res;
             store_.MarkFailed(id, res + ":" + reason, now_ms + options_.rejected_retry_ms);
             ++r.rejected;
             log::Error("record refused by server: " + res + " reason=" + reason);
         }
+        // Any other word is no answer: the record stays due.
+    }
+    if (!sending.empty() && waiting.size() == sending.size()) {
+        // A 200 that answers none of our records is a broken server, not progress: back off
+        // rather than send the same batch again at once.
+        r.ok = false;
+        NoteFailure("bad_reply");
+        log::Warn("upload reply answers none of the records; they stay queued");
+        return r;
     }
     if (!delivered.empty()) {
         if (auto st = store_.MarkDelivered(delivered); !st) {
@@ -231,7 +298,11 @@ PassResult SyncWorker::UploadOnce(bool with_heartbeat) {
         r.changed = true;
     }
     r.delivered = delivered.size();
-    r.more = batch->size() == options_.batch_size;
+    // A full batch with every record answered: more may be waiting. (Records left without an
+    // answer are due again; the next pass finds them, and a server that never answers them
+    // ends in the failure above.)
+    r.more = batch->size() == limit && batch->size() > 0;
+    batch_limit_ = std::min(std::max<size_t>(1, options_.batch_size), batch_limit_ * 2);
     NoteSuccess();
     {
         std::lock_guard lock(mutex_);
@@ -239,6 +310,21 @@ PassResult SyncWorker::UploadOnce(bool with_heartbeat) {
         status_.rejected += static_cast<int64_t>(r.rejected);
     }
     return r;
+}
+
+// 413 (too many records or too many bytes) or 400 (a body the server cannot read) refuse the
+// batch as a whole. Halve it, so the records that can go do; a single record the server still
+// refuses waits as a refused record and no longer blocks the queue.
+void SyncWorker::RefusedWholeBatch(const std::vector<const OutboxRecord*>& sending, int64_t now_ms, int status) {
+    if (sending.size() > 1) {
+        batch_limit_ = std::max<size_t>(1, sending.size() / 2);
+        log::Warn("server refused a batch of " + std::to_string(sending.size()) + " records (HTTP " +
+                  std::to_string(status) + "); sending " + std::to_string(batch_limit_) + " at a time");
+    } else if (sending.size() == 1) {
+        store_.MarkFailed(sending.front()->uuid, "http_" + std::to_string(status),
+                          now_ms + options_.rejected_retry_ms);
+        log::Error("server refused a single record (HTTP " + std::to_string(status) + "); retried later");
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -250,14 +336,16 @@ PassResult SyncWorker::PullFeedOnce() {
     const int64_t cursor = status().feed_cursor;
     const HttpResponse resp = http_.Get(options_.server_url + "/api/v1/feed?cursor=" + std::to_string(cursor),
                                         options_.token);
-    if (resp.status == 409) {
+    if (resp.status == 409 && cursor != 0) {
         // The server lost history (restored from a backup): start the feed again.
+        store_.SetSetting("feed_cursor", "0");
         std::lock_guard lock(mutex_);
         status_.feed_cursor = 0;
         r.more = true;
         return r;
     }
     if (!resp.ok()) {
+        // (A 409 for cursor 0 is a server out of order: asking again at once would loop.)
         r.ok = false;
         if (auto it = resp.headers.find("retry-after"); it != resp.headers.end()) {
             r.retry_after_s = ParseRetryAfter(it->second, clock_.WallUnixMs() / 1000);
@@ -266,28 +354,24 @@ PassResult SyncWorker::PullFeedOnce() {
         return r;
     }
     const json reply = json::parse(resp.body, nullptr, false);
-    if (!reply.is_object() || !reply.contains("items") || !reply["items"].is_array() || !reply.contains("cursor") ||
-        !reply["cursor"].is_string()) {
-        r.ok = false;
-        NoteFailure("bad_reply");
-        return r;
-    }
-    const std::string next_text = reply["cursor"].get<std::string>();
-    if (next_text.empty() || next_text.size() > 18 ||
+    const auto items = reply.is_object() ? reply.find("items") : reply.end();
+    const std::string next_text = reply.is_object() ? StringField(reply, "cursor") : std::string();
+    if (!reply.is_object() || items == reply.end() || !items->is_array() || next_text.empty() ||
+        next_text.size() > 18 ||
         !std::all_of(next_text.begin(), next_text.end(), [](unsigned char c) { return std::isdigit(c); })) {
         r.ok = false;
         NoteFailure("bad_reply");
         return r;
     }
-    for (const json& item : reply["items"]) {
+    for (const json& item : *items) {
         if (!item.is_object()) continue;
-        const std::string type = item.value("type", "");
+        const std::string type = StringField(item, "type");
         if (type == "request_stage") {
-            const auto stage = ParseStage(item.value("stage", ""));
+            const auto stage = ParseStage(StringField(item, "stage"));
             int64_t at = 0;
-            const std::string uuid = item.value("uuid", "");
-            if (!stage || !ParseIsoTime(item.value("at", ""), at) || uuid.empty()) continue;
-            auto applied = store_.ApplyStageChange(uuid, *stage, at, item.value("note", ""), "server");
+            const std::string uuid = StringField(item, "uuid");
+            if (!stage || !ParseIsoTime(StringField(item, "at"), at) || uuid.empty()) continue;
+            auto applied = store_.ApplyStageChange(uuid, *stage, at, StringField(item, "note"), "server");
             if (applied.ok() && *applied) r.changed = true;
         } else if (type == "catalogue") {
             auto doc = item.find("catalogue");
@@ -305,7 +389,9 @@ PassResult SyncWorker::PullFeedOnce() {
         std::lock_guard lock(mutex_);
         status_.feed_cursor = next;
     }
-    r.more = reply.value("more", false);
+    // Follow "more" only while the cursor moves forward: a server that says "more" without
+    // moving it would otherwise be asked again and again without a pause.
+    r.more = TrueField(reply, "more") && next > cursor;
     NoteSuccess();
     return r;
 }

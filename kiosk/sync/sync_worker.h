@@ -13,6 +13,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "kiosk/sync/backoff.h"
 #include "platform/clock.h"
@@ -21,6 +22,7 @@
 namespace gk {
 
 class Store;
+struct OutboxRecord;
 
 struct SyncOptions {
     std::string server_url;            // "http://127.0.0.1:8090"; no trailing slash
@@ -61,7 +63,7 @@ public:
     SyncWorker& operator=(const SyncWorker&) = delete;
 
     void Start();
-    void Stop();   // finishes the exchange in flight, then joins
+    void Stop();   // cuts the exchange in flight short (it is retried at the next start), joins
     void Wake();   // a record was just written: try now (unless backing off)
 
     SyncStatus status() const;
@@ -73,6 +75,7 @@ public:
 private:
     void Run();
     std::string HeartbeatJson();
+    void RefusedWholeBatch(const std::vector<const OutboxRecord*>& sending, int64_t now_ms, int status);
     void NoteFailure(const std::string& error);
     void NoteSuccess();
 
@@ -82,6 +85,7 @@ private:
     std::function<void()> on_change_;
     HttpClient http_;
     std::mt19937_64 rng_;
+    size_t batch_limit_;  // records per upload now: batch_size, halved after a 413 or 400
 
     mutable std::mutex mutex_;
     std::condition_variable cv_;

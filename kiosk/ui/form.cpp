@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/utf8.h"
+#include "kiosk/app/request_flow.h"
 
 namespace gk {
 
@@ -34,15 +35,7 @@ float TextField(Ui& ui, Field field, std::string_view label, std::string_view va
     const Session& s = ui.state.session;
     const bool focused = s.focus == field;
     const std::string id = std::string(ScreenName(ui.state.screen)) + ".field." + std::string(FieldName(field));
-    const std::string field_prefix = field == Field::kDescription ? "description"
-                                     : field == Field::kBuilding  ? "location.building"
-                                     : field == Field::kUnit      ? "location.unit"
-                                     : field == Field::kRoom      ? "location.room"
-                                     : field == Field::kName      ? "contact.name"
-                                     : field == Field::kPhone     ? "contact.phone"
-                                     : field == Field::kRelation  ? "contact.relation"
-                                                                  : "code";
-    const std::string_view problem = ProblemFor(ui, field_prefix);
+    const std::string_view problem = field == Field::kTrackCode ? std::string_view() : ProblemFor(ui, ProblemField(field));
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const Theme& t = ui.theme;
 

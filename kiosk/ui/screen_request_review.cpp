@@ -34,8 +34,10 @@ Action DrawRequestReview(Ui& ui) {
                               ImVec2(left.x + pad + key_w, y), ui.theme.text, left.w - 2 * pad - key_w);
         y += std::max(h, ui.fonts.body->FontSize) + ui.px(18);
     };
-    row("request.review_service", service->name.In(lang) + "（" +
-                                      Format(ui.T("request.review_sla"), {{"days", std::to_string(service->sla_days)}}) + "）");
+    row("request.review_service",
+        Format(ui.T("request.review_service_line"),
+               {{"name", service->name.In(lang)},
+                {"sla", Format(ui.T("request.review_sla"), {{"days", std::to_string(service->sla_days)}})}}));
     ImGui::PushClipRect(left.min(), ImVec2(left.x + left.w, left.y + left.h * 0.62f), true);
     row("request.review_description", d.description);
     ImGui::PopClipRect();

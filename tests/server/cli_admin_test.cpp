@@ -21,9 +21,15 @@ int Lines(const std::string& text) {
     return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
 }
 
+// A fresh database with the default catalogue, and no server running on it.
+TestServer::Options NotStarted() {
+    TestServer::Options o;
+    o.start = false;
+    return o;
+}
+
 TEST(ServerCli, BadArgumentsExit2WithOneLine) {
-    TestServer server(
-        TestServer::Options{.config_toml = "", .load_catalogue = true, .start = false});
+    TestServer server(NotStarted());
     const std::string& db = server.db();
     for (const auto& args : std::vector<std::vector<std::string>>{
              {},
@@ -49,16 +55,14 @@ TEST(ServerCli, BadArgumentsExit2WithOneLine) {
 }
 
 TEST(ServerCli, UnknownReceiptCodeExits1) {
-    TestServer server(
-        TestServer::Options{.config_toml = "", .load_catalogue = true, .start = false});
+    TestServer server(NotStarted());
     CliResult r = RunServerCli({"request", "set-stage", "--db", server.db(),
                                 MakeRequest(1, 1).receipt_code, "closed", "--note", "x"});
     EXPECT_EQ(r.exit_code, 1) << r.err;
 }
 
 TEST(ServerCli, ServeRefusesBadConfigAndUninitialisedDatabase) {
-    TestServer server(
-        TestServer::Options{.config_toml = "", .load_catalogue = true, .start = false});
+    TestServer server(NotStarted());
     const std::string config = server.dir() + "/bad.toml";
     std::ofstream(config) << "[server]\nthreadz = 4\n";
     CliResult bad =

@@ -35,6 +35,26 @@ std::vector<char*> Argv(const std::vector<std::string>& args) {
     return argv;
 }
 
+// This process's environment with GRIDKIOSK_ASSETS set, so the server reads the i18n texts a
+// test chose, whatever the caller's environment holds. Built before fork: the child only execs.
+class ServerEnv {
+  public:
+    explicit ServerEnv(const std::string& assets_dir) {
+        for (char** e = environ; *e; ++e) {
+            if (std::string_view(*e).rfind("GRIDKIOSK_ASSETS=", 0) != 0) strings_.push_back(*e);
+        }
+        strings_.push_back("GRIDKIOSK_ASSETS=" +
+                           (assets_dir.empty() ? std::string(GK_ASSETS_DIR) : assets_dir));
+        for (auto& s : strings_) pointers_.push_back(s.data());
+        pointers_.push_back(nullptr);
+    }
+    char** get() { return pointers_.data(); }
+
+  private:
+    std::vector<std::string> strings_;
+    std::vector<char*> pointers_;
+};
+
 std::string MakeTempDir() {
     std::string pattern =
         (std::filesystem::temp_directory_path() / "gk-server-test-XXXXXX").string();
@@ -44,17 +64,18 @@ std::string MakeTempDir() {
 
 }  // namespace
 
-CliResult RunServerCli(const std::vector<std::string>& args) {
+CliResult RunServerCli(const std::vector<std::string>& args, const std::string& assets_dir) {
     const std::string dir = MakeTempDir();
     const std::string out_path = dir + "/out", err_path = dir + "/err";
     auto argv = Argv(args);
+    ServerEnv env(assets_dir);
     const pid_t pid = fork();
     if (pid == 0) {
         const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
         const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
         dup2(out, 1);
         dup2(err, 2);
-        execv(kBinary.c_str(), argv.data());
+        execve(kBinary.c_str(), argv.data(), env.get());
         _exit(127);
     }
     int status = 0;
@@ -93,6 +114,7 @@ void TestServer::Start() {
     std::vector<std::string> args = {"serve", "--listen", "127.0.0.1:0", "--db", db_};
     if (!config_path_.empty()) args.insert(args.end(), {"--config", config_path_});
     auto argv = Argv(args);
+    ServerEnv env(options_.assets_dir);
     const std::string log_path = dir_ + "/server.log";
     pid_ = fork();
     if (pid_ == 0) {
@@ -100,7 +122,7 @@ void TestServer::Start() {
         const int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
         dup2(log, 2);
         close(pipe_fds[0]);
-        execv(kBinary.c_str(), argv.data());
+        execve(kBinary.c_str(), argv.data(), env.get());
         _exit(127);
     }
     close(pipe_fds[1]);

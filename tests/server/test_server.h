@@ -16,8 +16,9 @@ struct CliResult {
     std::string err;
 };
 
-// Runs the server binary with args; captures stdout and stderr.
-CliResult RunServerCli(const std::vector<std::string>& args);
+// Runs the server binary with args; captures stdout and stderr. assets_dir becomes
+// GRIDKIOSK_ASSETS (empty: the source tree's assets/).
+CliResult RunServerCli(const std::vector<std::string>& args, const std::string& assets_dir = "");
 
 class TestServer {
   public:
@@ -25,6 +26,7 @@ class TestServer {
         std::string config_toml;     // written to a file and passed as --config when not empty
         bool load_catalogue = true;  // init --catalogue assets/catalogue.json
         bool start = true;
+        std::string assets_dir;  // GRIDKIOSK_ASSETS for serve; empty: the source tree's assets/
     };
     TestServer() : TestServer(Options{}) {}
     explicit TestServer(const Options& options);

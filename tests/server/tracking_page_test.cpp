@@ -1,6 +1,15 @@
 // The tracking page /t/{code} on the real server: what it shows, what it never shows, the
-// friendly page for unknown codes and the slowing down of repeated misses.
+// friendly page for unknown codes, the slowing down of repeated misses, and that its words come
+// from the i18n catalogue of the assets folder (a server without one does not start).
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
 
 #include "core/receipt_code.h"
 #include "tests/server/test_records.h"
@@ -131,6 +140,136 @@ TEST_F(TrackingPageTest, RepeatedMissesFromOneAddressAreSlowedDown) {
     auto other = Track(r.receipt_code, "198.51.100.77");
     ASSERT_TRUE(other);
     EXPECT_EQ(other->status, 200);
+}
+
+// [SECTION] texts from the i18n catalogue ------------------------------------------------------
+
+std::string Slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// A copy of assets/i18n in a temporary folder, with some texts changed or keys removed.
+class AssetsCopy {
+  public:
+    AssetsCopy() {
+        dir_ = (std::filesystem::temp_directory_path() /
+                ("gk-assets-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++)))
+                   .string();
+        std::filesystem::create_directories(dir_ + "/i18n");
+        for (const char* lang : {"zh", "en"}) {
+            docs_[lang] =
+                json::parse(Slurp(std::string(GK_ASSETS_DIR) + "/i18n/" + lang + ".json"));
+        }
+        Write();
+    }
+    ~AssetsCopy() {
+        std::error_code ec;
+        std::filesystem::remove_all(dir_, ec);
+    }
+    void Set(const std::string& lang, const std::string& key, const std::string& text) {
+        docs_[lang][key] = text;
+        Write();
+    }
+    void Remove(const std::string& lang, const std::string& key) {
+        docs_[lang].erase(key);
+        Write();
+    }
+    const std::string& dir() const { return dir_; }
+
+  private:
+    void Write() {
+        for (const auto& [lang, doc] : docs_.items())
+            std::ofstream(dir_ + "/i18n/" + lang + ".json") << doc.dump(2);
+    }
+    static inline int counter_ = 0;
+    std::string dir_;
+    json docs_ = json::object();
+};
+
+TEST(TrackingPageTexts, ComeFromTheCatalogueInBothLanguages) {
+    AssetsCopy assets;
+    assets.Set("zh", "stage.received", "测试受理");
+    assets.Set("en", "stage.received", "Test-received");
+    assets.Set("zh", "page.category", "测试类别");
+    assets.Set("en", "page.category", "Test-category");
+    assets.Set("zh", "page.history", "测试记录 <&>");  // texts are escaped like any other
+    TestServer::Options options;
+    options.assets_dir = assets.dir();
+    TestServer server(options);
+    const auto terminal = server.Enroll("zjc-01");
+    const ServiceRequest r = MakeRequest(terminal.terminal_number, 0);
+    auto up = server.Client().Post("/api/v1/records", Bearer(terminal.token),
+                                   Batch({RequestRecord(r)}).dump(), "application/json");
+    ASSERT_TRUE(up && up->status == 200);
+
+    auto page = server.Client().Get("/t/" + r.receipt_code);
+    ASSERT_TRUE(page);
+    EXPECT_EQ(page->status, 200);
+    for (const char* text :
+         {"测试受理", "Test-received", "测试类别", "Test-category", "测试记录 &lt;&amp;&gt;"}) {
+        EXPECT_NE(page->body.find(text), std::string::npos) << text << "\n" << page->body;
+    }
+    // The shipped texts are gone (the server's own "已受理 Received" note stays: it is data).
+    for (const char* text :
+         {"<strong>已受理</strong>", ">Received</span>", "<dt>类别", ">Category</span>"})
+        EXPECT_EQ(page->body.find(text), std::string::npos) << text;
+    EXPECT_NE(page->body.find("诉求进度"), std::string::npos);  // untouched texts as shipped
+
+    // Open311's extended attributes name the stage from the same catalogue.
+    auto open311 = server.Client().Get("/open311/v2/requests/" + r.receipt_code + ".json");
+    ASSERT_TRUE(open311 && open311->status == 200);
+    const json stage_name = json::parse(open311->body)[0]["extended_attributes"]["stage_name"];
+    EXPECT_EQ(stage_name["zh"], "测试受理");
+    EXPECT_EQ(stage_name["en"], "Test-received");
+}
+
+// Serve with the given assets; the database path cannot be opened, so a server that gets past
+// its texts exits 3 instead of serving.
+CliResult ServeWith(const std::string& assets_dir) {
+    return RunServerCli({"serve", "--listen", "127.0.0.1:0", "--db", "/nonexistent/dir/server.db"},
+                        assets_dir);
+}
+
+TEST(TrackingPageTexts, MissingOrBrokenAssetsStopTheServer) {
+    EXPECT_EQ(ServeWith("").exit_code, 3);  // the shipped assets are complete
+
+    CliResult none = ServeWith("/nonexistent/assets");
+    EXPECT_EQ(none.exit_code, 2);
+    EXPECT_NE(none.err.find("/nonexistent/assets/i18n"), std::string::npos) << none.err;
+    EXPECT_EQ(std::count(none.err.begin(), none.err.end(), '\n'), 1) << none.err;
+
+    AssetsCopy broken;
+    std::ofstream(broken.dir() + "/i18n/en.json") << "{ not json";
+    CliResult bad = ServeWith(broken.dir());
+    EXPECT_EQ(bad.exit_code, 2);
+    EXPECT_EQ(std::count(bad.err.begin(), bad.err.end(), '\n'), 1) << bad.err;
+}
+
+// Every "page.*" and "stage.*" key the server's source names is in both shipped languages, and
+// the server refuses to start without it (so none is ever shown as a bare key).
+TEST(TrackingPageTexts, EveryKeyTheServerUsesIsCheckedAtStart) {
+    const std::string source = std::string(GK_ASSETS_DIR) + "/../server";
+    const std::regex literal(R"re("((?:page|stage)\.[a-z_]+)")re");
+    std::set<std::string> keys;
+    for (const char* file : {"tracking_page.cpp", "open311.cpp"}) {
+        const std::string text = Slurp(source + "/" + file);
+        for (std::sregex_iterator i(text.begin(), text.end(), literal), e; i != e; ++i)
+            keys.insert((*i)[1]);
+    }
+    keys.insert("stage.received");  // stage names are looked up through StageI18nKey
+    EXPECT_GE(keys.size(), 10u);
+    for (const auto& key : keys) {
+        for (const char* lang : {"zh", "en"}) {
+            AssetsCopy assets;
+            assets.Remove(lang, key);
+            CliResult r = ServeWith(assets.dir());
+            EXPECT_EQ(r.exit_code, 2) << lang << " " << key;
+            EXPECT_NE(r.err.find(key), std::string::npos) << r.err;
+        }
+    }
 }
 
 }  // namespace

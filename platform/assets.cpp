@@ -1,5 +1,5 @@
 // Locating the assets folder.
-#include "kiosk/app/assets.h"
+#include "platform/assets.h"
 
 #include <cstdlib>
 #include <filesystem>

@@ -1,5 +1,6 @@
 // Where the read-only assets (i18n catalogue, default service catalogue) are: $GRIDKIOSK_ASSETS,
 // else the source tree's assets/ (development builds), else /usr/share/gridkiosk/assets.
+// Used by the terminal and the server alike.
 #pragma once
 
 #include <string>
@@ -7,7 +8,7 @@
 namespace gk {
 
 std::string FindAssetsDir();
-// Whole file as a string; empty optional-like: returns false when unreadable.
+// Whole file as a string; returns false when unreadable.
 bool ReadTextFile(const std::string& path, std::string& out);
 
 }  // namespace gk
