@@ -145,12 +145,6 @@ TEST(CommandLine, NoDisplayExitsFour) {
                               {{"SDL_VIDEODRIVER", std::nullopt},
                                {"DISPLAY", std::nullopt},
                                {"WAYLAND_DISPLAY", std::nullopt}});
-    if (o.exit_code == 0 && o.stderr_text.find("video=offscreen") != std::string::npos) {
-        GTEST_SKIP()
-            << "blocked by a known bug: with no DISPLAY SDL falls back to its offscreen driver and "
-               "the terminal runs invisible instead of exiting 4:\n"
-            << o.stderr_text;
-    }
     EXPECT_EQ(o.exit_code, 4) << o.stderr_text;
     EXPECT_GE(o.lines().size(), 1u);
 }

@@ -63,13 +63,6 @@ TEST(Idle, MoreTimeKeepsTheSession) {
                                        "quit",
                                    });
     const KioskRun run = k.Run(s, RunOptions().Window("1280x720"));
-    if (run.exit_code == 1 &&
-        run.stderr_text.find("script:6: expected screen home, on projects") != std::string::npos) {
-        GTEST_SKIP() << "blocked by a known bug: the tap on idle.more_time falls through the "
-                        "countdown overlay to the home.projects tile under it (NoteInput hides the "
-                        "overlay before the press reaches ImGui)\n"
-                     << run.stderr_text;
-    }
     ASSERT_EQ(run.exit_code, 0) << run.Describe();
     const Image after(k.shot("after_more_time"));
     ASSERT_TRUE(after.ok());
