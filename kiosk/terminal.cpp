@@ -66,6 +66,7 @@ public:
         : options_(options), config_(config), clock_(clock), simulated_(simulated) {}
     ~Terminal() {
         if (sync_) sync_->Stop();
+        font_library_.Shutdown();
         window_.Shutdown();
         if (ImGui::GetCurrentContext()) ImGui::DestroyContext();
     }
@@ -92,6 +93,7 @@ private:
     Catalogue catalogue_;
     Strings strings_;
     Window window_;
+    FontLibrary font_library_;
     FontSet fonts_;
     PointerInput pointer_;
     std::unique_ptr<App> app_;
@@ -106,6 +108,13 @@ private:
 };
 
 int Terminal::Start() {
+    // Start-up phases, logged once (ms on the real monotonic clock) for the operator and bench.
+    SystemClock phase_clock;
+    const int64_t t0 = phase_clock.MonotonicMs();
+    std::string phases;
+    const auto phase = [&](const char* name) {
+        phases += std::string(phases.empty() ? "" : " ") + name + "=" + std::to_string(phase_clock.MonotonicMs() - t0);
+    };
     // Store first: nothing is shown before we know records are safe.
     auto store = Store::Open(options_.data_dir, clock_, StoreOptions{config_.max_queue, 0});
     if (!store) {
@@ -145,6 +154,7 @@ int Terminal::Start() {
         if (auto st = store_->SaveCatalogue(text); !st) log::Warn("cannot cache catalogue: " + st.error().message);
     }
 
+    phase("store_assets");
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
     ImGuiIO& io = ImGui::GetIO();
@@ -166,7 +176,9 @@ int Terminal::Start() {
     std::signal(SIGTERM, OnStopSignal);
     std::signal(SIGINT, OnStopSignal);
 
+    phase("window");
     if (auto st = BuildFonts(); !st) return Fail(2, st.error().message);
+    phase("fonts");
 
     KioskConfig effective = config_;
     if (!options_.lang.empty()) effective.lang = options_.lang;
@@ -174,6 +186,8 @@ int Terminal::Start() {
     StartSync();
     last_frame_ms_ = clock_.MonotonicMs();
     SDL_StartTextInput();  // hardware keyboards, IMEs and scanners type into the focused field
+    phase("app");
+    log::Info("startup ms: " + phases);
     return 0;
 }
 
@@ -184,8 +198,17 @@ Status Terminal::BuildFonts() {
     fo.regular_path = config_.font;
     fo.base_px = std::round(30.0f * std::min(window_.width(), window_.height()) / 1080.0f);
     fo.base_px = std::clamp(fo.base_px, 14.0f, 60.0f);
-    auto fonts = LoadFonts(fo, GlyphTexts(strings_, catalogue_, {config_.community, config_.grid_name}),
-                           DisplayTexts(strings_));
+    std::vector<std::string> texts, display;
+    for (auto t : GlyphTexts(strings_, catalogue_, {config_.community, config_.grid_name})) texts.emplace_back(t);
+    for (auto t : DisplayTexts(strings_)) display.emplace_back(t);
+    // Interactive: GB2312 joins in the background after the first frame. Scripted: all at once,
+    // so screenshots never depend on timing.
+    auto fonts = font_library_.Load(fo, std::move(texts), std::move(display), /*background=*/simulated_ == nullptr,
+                                    [] {
+                                        SDL_Event e{};
+                                        e.type = g_wake_event;
+                                        SDL_PushEvent(&e);
+                                    });
     if (!fonts) return fonts.error();
     fonts_ = *fonts;
     log::Info("font=" + fonts_.regular_path + " glyphs=" + std::to_string(fonts_.glyph_count) + " atlas=" +
@@ -274,6 +297,9 @@ void Terminal::HandleEvent(const SDL_Event& e) {
                 if (g_stop_requested) running_ = false;
                 app_->RefreshFromStore();  // the worker changed something the screens show
                 catalogue_check_pending_ = true;
+                if (font_library_.InstallIfReady(fonts_)) {
+                    log::Info("glyphs=" + std::to_string(fonts_.glyph_count) + " (GB2312 in)");
+                }
                 break;
             }
             return;  // nothing that changes the screen

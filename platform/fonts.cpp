@@ -1,15 +1,26 @@
-// Locating CJK fonts and building the ImGui font atlas with the glyphs the kiosk needs.
+// Locating CJK fonts and building ImGui font atlases with the glyphs the kiosk needs.
+//
+// [SECTION] Finding fonts and GB2312
+// [SECTION] Building an atlas (no ImGui context needed: safe on a worker thread)
+// [SECTION] FontLibrary
 #include "platform/fonts.h"
 
 #include <iconv.h>
+#include <malloc.h>
 #include <imgui.h>
 #include <imgui_impl_sdlrenderer.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "core/utf8.h"
 
 namespace gk {
+
+// ---------------------------------------------------------------------------------------------
+// [SECTION] Finding fonts and GB2312
+// ---------------------------------------------------------------------------------------------
+
 namespace {
 
 struct Candidate {
@@ -74,77 +85,194 @@ std::vector<char32_t> Gb2312CodePoints() {
     return out;
 }
 
-Result<FontSet> LoadFonts(const FontOptions& options, const std::vector<std::string_view>& texts,
-                          const std::vector<std::string_view>& display_texts) {
-    FontSet set;
-    set.regular_path = options.regular_path.empty() ? FindCjkFont(false) : options.regular_path;
-    if (set.regular_path.empty() || !std::filesystem::exists(set.regular_path)) {
-        return Error{"font", "no CJK font found (install fonts-noto-cjk or fonts-wqy-microhei)" +
-                                 (options.regular_path.empty() ? std::string()
-                                                               : ": " + options.regular_path)};
-    }
-    std::string bold_path = options.bold_path.empty() ? FindCjkFont(true) : options.bold_path;
-    if (bold_path.empty() || !std::filesystem::exists(bold_path)) bold_path = set.regular_path;
+// ---------------------------------------------------------------------------------------------
+// [SECTION] Building an atlas (no ImGui context needed: safe on a worker thread)
+// ---------------------------------------------------------------------------------------------
 
-    ImGuiIO& io = ImGui::GetIO();
-    ImFontAtlas* atlas = io.Fonts;
-    ImGui_ImplSDLRenderer_DestroyFontsTexture();  // a rebuild (new catalogue) replaces the old one
-    atlas->Clear();
+// What one build needs, shared by the quick and the full build: each file is read once.
+struct FontSources {
+    FontOptions options;
+    std::string regular_path, bold_path;
+    std::vector<char> regular, bold;      // whole font files
+    std::vector<std::string> texts, display_texts;
+};
+
+struct FontLibrary::Built {
+    std::unique_ptr<ImFontAtlas> atlas;
+    bool full = false;
+};
+
+namespace {
+
+bool ReadFile(const std::string& path, std::vector<char>& out) {
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
+    if (!in) return false;
+    out.resize(static_cast<size_t>(in.tellg()));
+    in.seekg(0);
+    return static_cast<bool>(in.read(out.data(), static_cast<std::streamsize>(out.size())));
+}
+
+// Builds the three sizes. `full` adds GB2312 to the body font.
+std::unique_ptr<FontLibrary::Built> BuildAtlas(const FontSources& src, bool full);
+
+}  // namespace
+
+namespace {
+
+std::unique_ptr<FontLibrary::Built> BuildAtlas(const FontSources& src, bool full) {
+    auto built = std::make_unique<FontLibrary::Built>();
+    built->full = full;
+    built->atlas = std::make_unique<ImFontAtlas>();
+    ImFontAtlas* atlas = built->atlas.get();
     atlas->TexDesiredWidth = 4096;
     atlas->Flags |= ImFontAtlasFlags_NoMouseCursors;
 
-    // Ranges must outlive the atlas build: keep them in statics owned by this module.
-    static ImVector<ImWchar> body_ranges, title_ranges, huge_ranges;
+    ImVector<ImWchar> body_ranges, title_ranges, huge_ranges;  // must outlive Build()
+    const char* kPunctuation = "·—…“”‘’、。，：；！？（）《》【】￥×←→↑↓✓○●！";
     {
         ImFontGlyphRangesBuilder b;
         b.AddRanges(atlas->GetGlyphRangesDefault());
-        for (char32_t cp : Gb2312CodePoints()) b.AddChar(static_cast<ImWchar>(cp));
-        for (auto t : texts) AddText(b, t);
-        b.AddText("·—…“”‘’、。，：；！？（）《》【】￥×←→↑↓✓");
-        body_ranges.clear();
+        if (full) {
+            for (char32_t cp : Gb2312CodePoints()) b.AddChar(static_cast<ImWchar>(cp));
+        }
+        for (const auto& t : src.texts) AddText(b, t);
+        b.AddText(kPunctuation);
         b.BuildRanges(&body_ranges);
     }
     {
         ImFontGlyphRangesBuilder b;
         b.AddRanges(atlas->GetGlyphRangesDefault());
-        for (auto t : texts) AddText(b, t);
-        b.AddText("·—…“”‘’、。，：；！？（）《》【】←→✓");
-        title_ranges.clear();
+        for (const auto& t : src.texts) AddText(b, t);
+        b.AddText(kPunctuation);
         b.BuildRanges(&title_ranges);
     }
     {
         ImFontGlyphRangesBuilder b;
         b.AddRanges(atlas->GetGlyphRangesDefault());
-        for (auto t : display_texts) AddText(b, t);
-        huge_ranges.clear();
+        for (const auto& t : src.display_texts) AddText(b, t);
         b.BuildRanges(&huge_ranges);
     }
-
     ImFontConfig cfg;
+    cfg.FontDataOwnedByAtlas = false;  // the files stay in FontSources, read once
     cfg.OversampleH = 1;  // CJK glyphs are dense; horizontal oversampling only grows the atlas
     cfg.OversampleV = 1;
     cfg.PixelSnapH = true;
-    cfg.FontNo = FaceFor(set.regular_path);
-    set.body = atlas->AddFontFromFileTTF(set.regular_path.c_str(), options.base_px, &cfg,
-                                         body_ranges.Data);
+    cfg.FontNo = FaceFor(src.regular_path);
+    const float px = src.options.base_px;
+    auto* regular = const_cast<char*>(src.regular.data());
+    auto* bold = const_cast<char*>(src.bold.data());
+    const int regular_size = static_cast<int>(src.regular.size());
+    const int bold_size = static_cast<int>(src.bold.size());
+    atlas->AddFontFromMemoryTTF(regular, regular_size, px, &cfg, body_ranges.Data);
     ImFontConfig bold_cfg = cfg;
-    bold_cfg.FontNo = FaceFor(bold_path);
-    set.title = atlas->AddFontFromFileTTF(bold_path.c_str(), options.base_px * 1.6f, &bold_cfg,
-                                          title_ranges.Data);
-    set.huge = atlas->AddFontFromFileTTF(bold_path.c_str(), options.base_px * 2.6f, &bold_cfg,
-                                         huge_ranges.Data);
-    if (!set.body || !set.title || !set.huge || !atlas->Build()) {
-        return Error{"font", "cannot load font " + set.regular_path};
-    }
-    set.glyph_count = set.body->Glyphs.Size;
-    set.atlas_width = atlas->TexWidth;
-    set.atlas_height = atlas->TexHeight;
-    io.FontDefault = set.body;
+    bold_cfg.FontNo = FaceFor(src.bold_path);
+    atlas->AddFontFromMemoryTTF(bold, bold_size, px * 1.6f, &bold_cfg, title_ranges.Data);
+    atlas->AddFontFromMemoryTTF(bold, bold_size, px * 2.6f, &bold_cfg, huge_ranges.Data);
+    if (atlas->Fonts.Size != 3 || !atlas->Build()) return nullptr;
+    // The glyphs are in the fonts and the pixels in the atlas: the sources can go.
+    atlas->ClearInputData();
+    return built;
+}
 
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// [SECTION] FontLibrary
+// ---------------------------------------------------------------------------------------------
+
+FontLibrary::FontLibrary() = default;
+FontLibrary::~FontLibrary() { JoinWorker(); }
+
+void FontLibrary::JoinWorker() {
+    if (worker_.joinable()) worker_.join();
+}
+
+Result<FontSet> FontLibrary::Load(const FontOptions& options, std::vector<std::string> texts,
+                                  std::vector<std::string> display_texts, bool background,
+                                  std::function<void()> on_ready) {
+    JoinWorker();
+    auto src = std::make_shared<FontSources>();
+    src->options = options;
+    src->regular_path = options.regular_path.empty() ? FindCjkFont(false) : options.regular_path;
+    if (src->regular_path.empty() || !ReadFile(src->regular_path, src->regular)) {
+        return Error{"font", "no CJK font found (install fonts-noto-cjk or fonts-wqy-microhei)" +
+                                 (options.regular_path.empty() ? std::string() : ": " + options.regular_path)};
+    }
+    src->bold_path = options.bold_path.empty() ? FindCjkFont(true) : options.bold_path;
+    if (src->bold_path.empty() || !ReadFile(src->bold_path, src->bold)) {
+        src->bold_path = src->regular_path;
+        src->bold = src->regular;
+    }
+    src->texts = std::move(texts);
+    src->display_texts = std::move(display_texts);
+
+    auto quick = BuildAtlas(*src, /*full=*/false);
+    if (!quick) return Error{"font", "cannot build fonts from " + src->regular_path};
+    FontSet set;
+    set.regular_path = src->regular_path;
+    Install(std::move(quick), set);
+    if (!background) {
+        auto full = BuildAtlas(*src, /*full=*/true);
+        if (!full) return Error{"font", "cannot build fonts from " + src->regular_path};
+        Install(std::move(full), set);
+        return set;
+    }
+    worker_ = std::thread([this, src, on_ready = std::move(on_ready)] {
+        auto full = BuildAtlas(*src, /*full=*/true);
+        if (!full) return;  // the quick atlas stays: every text the screens draw is in it
+        {
+            std::lock_guard lock(mutex_);
+            ready_ = std::move(full);
+        }
+        if (on_ready) on_ready();
+    });
+    return set;
+}
+
+bool FontLibrary::InstallIfReady(FontSet& fonts) {
+    std::unique_ptr<Built> ready;
+    {
+        std::lock_guard lock(mutex_);
+        ready = std::move(ready_);
+    }
+    if (!ready) return false;
+    Install(std::move(ready), fonts);
+    JoinWorker();
+    return true;
+}
+
+void FontLibrary::Install(std::unique_ptr<Built> built, FontSet& fonts) {
+    ImGuiIO& io = ImGui::GetIO();
+    if (!context_atlas_) context_atlas_ = io.Fonts;
+    ImGui_ImplSDLRenderer_DestroyFontsTexture();
+    ImFontAtlas* atlas = built->atlas.get();
+    io.Fonts = atlas;
+    io.FontDefault = atlas->Fonts[0];
     // Upload now and drop the CPU copies (alpha and RGBA): the texture is all we need.
     ImGui_ImplSDLRenderer_CreateFontsTexture();
+    fonts.body = atlas->Fonts[0];
+    fonts.title = atlas->Fonts[1];
+    fonts.huge = atlas->Fonts[2];
+    fonts.glyph_count = fonts.body->Glyphs.Size;
+    fonts.atlas_width = atlas->TexWidth;
+    fonts.atlas_height = atlas->TexHeight;
+    fonts.full = built->full;
     atlas->ClearTexData();
-    return set;
+    active_ = std::move(built);  // the previous atlas goes only now, after the swap
+    malloc_trim(0);              // hand the build's scratch memory back to the system
+}
+
+void FontLibrary::Shutdown() {
+    JoinWorker();
+    if (context_atlas_ && ImGui::GetCurrentContext()) {
+        ImGui_ImplSDLRenderer_DestroyFontsTexture();
+        ImGui::GetIO().Fonts = context_atlas_;  // the context deletes its own, we delete ours
+        ImGui::GetIO().FontDefault = nullptr;
+    }
+    context_atlas_ = nullptr;
+    active_.reset();
+    std::lock_guard lock(mutex_);
+    ready_.reset();
 }
 
 }  // namespace gk

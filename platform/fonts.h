@@ -1,27 +1,39 @@
 // Fonts: Noto Sans CJK SC (face 2 of Debian's .ttc) or WenQuanYi Micro Hei, found at run time.
+//
 // The body font covers ASCII, CJK punctuation, all of GB2312 and every character of the texts
-// given (the i18n catalogue, the service catalogue), so no "?" box is ever drawn for them.
-// Larger sizes (titles, the receipt code) cover only the given texts, to keep the atlas small.
+// given (the i18n catalogue, the service catalogue), so no "?" box is ever drawn for them. The
+// title and huge sizes cover only the given texts, to keep the atlas small.
+//
+// Rasterising GB2312 (7,400 glyphs) takes most of a start-up's CPU, so FontLibrary builds in two
+// phases: a quick atlas of the given texts at once (everything the screens draw), and the full
+// atlas on a worker thread, installed between frames when it is ready. Each font file is read
+// once; the atlas keeps neither the files nor its CPU-side pixels once the texture is uploaded.
 #pragma once
 
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "core/result.h"
 
 struct ImFont;
-struct SDL_Renderer;
+struct ImFontAtlas;
 
 namespace gk {
 
 struct FontSet {
-    ImFont* body = nullptr;    // base size, full glyph set
+    ImFont* body = nullptr;    // base size; GB2312 once the full atlas is in
     ImFont* title = nullptr;   // 1.6 × base, texts given + ASCII
     ImFont* huge = nullptr;    // 2.6 × base, ASCII and the display texts (receipt codes, the name)
     std::string regular_path;  // the file found, for logs
     int glyph_count = 0;       // glyphs in the body font
     int atlas_width = 0, atlas_height = 0;
+    bool full = false;         // GB2312 included
 };
 
 struct FontOptions {
@@ -33,13 +45,39 @@ struct FontOptions {
 // Returns the first existing known CJK font, or "" when none is installed.
 std::string FindCjkFont(bool bold);
 
-// Builds the atlas into ImGui's current context, uploads it through the SDL_Renderer backend
-// and frees the CPU-side copies. Error code "font" names the missing file.
-// `display_texts` are the few texts also drawn in the huge size (the terminal's name).
-Result<FontSet> LoadFonts(const FontOptions& options, const std::vector<std::string_view>& texts,
-                          const std::vector<std::string_view>& display_texts);
-
 // Every character of GB2312 (levels 1 and 2 and symbols), as code points.
 std::vector<char32_t> Gb2312CodePoints();
+
+class FontLibrary {
+public:
+    FontLibrary();
+    ~FontLibrary();
+    FontLibrary(const FontLibrary&) = delete;
+    FontLibrary& operator=(const FontLibrary&) = delete;
+
+    // Builds and installs the quick atlas into ImGui's current context (the SDL_Renderer
+    // backend must be initialised), then the full one: on a worker thread when `background`
+    // (on_ready is called from that thread when it is done), else right away. Error "font"
+    // names the missing file.
+    Result<FontSet> Load(const FontOptions& options, std::vector<std::string> texts,
+                         std::vector<std::string> display_texts, bool background,
+                         std::function<void()> on_ready = {});
+    // Between frames: installs the full atlas if it is ready. True when `fonts` changed.
+    bool InstallIfReady(FontSet& fonts);
+    // Before the ImGui context goes: gives the context back its own atlas.
+    void Shutdown();
+
+    struct Built;  // an atlas and whether it holds GB2312 (fonts.cpp)
+
+private:
+    void Install(std::unique_ptr<Built> built, FontSet& fonts);
+    void JoinWorker();
+
+    ImFontAtlas* context_atlas_ = nullptr;  // the context's own (empty) atlas, restored at the end
+    std::unique_ptr<Built> active_;
+    std::mutex mutex_;
+    std::unique_ptr<Built> ready_;          // finished by the worker, waiting to be installed
+    std::thread worker_;
+};
 
 }  // namespace gk

@@ -51,7 +51,8 @@ SyncWorker::SyncWorker(SyncOptions options, Store& store, Clock& clock, std::fun
       on_change_(std::move(on_change)),
       http_(options_.http),
       rng_(std::random_device{}()),
-      batch_limit_(std::max<size_t>(1, options_.batch_size)) {
+      batch_limit_(std::max<size_t>(1, options_.batch_size)),
+      batch_ceiling_(batch_limit_) {
     while (!options_.server_url.empty() && options_.server_url.back() == '/') options_.server_url.pop_back();
     if (auto cursor = store_.GetSetting("feed_cursor"); cursor.ok() && cursor->has_value()) {
         status_.feed_cursor = std::atoll((*cursor)->c_str());
@@ -71,10 +72,12 @@ void SyncWorker::Stop() {
         stop_ = true;
     }
     cv_.notify_all();
-    // A stalled server must not hold the terminal's shutdown for a whole timeout; the
-    // exchange cut short is retried at the next start (records are idempotent).
-    if (thread_.joinable()) http_.Cancel();
-    if (thread_.joinable()) thread_.join();
+    if (thread_.joinable()) {
+        // A stalled server must not hold the terminal's shutdown for a whole timeout; the
+        // exchange cut short is retried at the next start (records are idempotent).
+        http_.Cancel();
+        thread_.join();
+    }
 }
 
 void SyncWorker::Wake() {
@@ -236,7 +239,13 @@ PassResult SyncWorker::UploadOnce(bool with_heartbeat) {
         if (auto it = resp.headers.find("retry-after"); it != resp.headers.end()) {
             r.retry_after_s = ParseRetryAfter(it->second, clock_.WallUnixMs() / 1000);
         }
-        if (resp.status == 413 || resp.status == 400) RefusedWholeBatch(sending, now_ms, resp.status);
+        if (resp.status == 413 || resp.status == 400) {
+            RefusedWholeBatch(sending, now_ms, resp.status);
+        } else if (resp.status == 0 && resp.error == "timeout" && sending.size() > 1) {
+            // A link too slow for this batch within the timeout would time out on it forever:
+            // smaller batches get through, and successes grow them back.
+            batch_limit_ = std::max<size_t>(1, sending.size() / 2);
+        }
         const std::string error = resp.status == 0 ? resp.error : "http_" + std::to_string(resp.status);
         NoteFailure(error);
         log::Warn("upload failed: " + error + " records=" + std::to_string(r.sent));
@@ -302,7 +311,7 @@ PassResult SyncWorker::UploadOnce(bool with_heartbeat) {
     // answer are due again; the next pass finds them, and a server that never answers them
     // ends in the failure above.)
     r.more = batch->size() == limit && batch->size() > 0;
-    batch_limit_ = std::min(std::max<size_t>(1, options_.batch_size), batch_limit_ * 2);
+    batch_limit_ = std::min({std::max<size_t>(1, options_.batch_size), batch_ceiling_, batch_limit_ * 2});
     NoteSuccess();
     {
         std::lock_guard lock(mutex_);
@@ -314,10 +323,13 @@ PassResult SyncWorker::UploadOnce(bool with_heartbeat) {
 
 // 413 (too many records or too many bytes) or 400 (a body the server cannot read) refuse the
 // batch as a whole. Halve it, so the records that can go do; a single record the server still
-// refuses waits as a refused record and no longer blocks the queue.
+// refuses waits as a refused record and no longer blocks the queue. After a 413 the batch never
+// grows back to the refused size (until the worker restarts), so it does not fail every other
+// time.
 void SyncWorker::RefusedWholeBatch(const std::vector<const OutboxRecord*>& sending, int64_t now_ms, int status) {
     if (sending.size() > 1) {
         batch_limit_ = std::max<size_t>(1, sending.size() / 2);
+        if (status == 413) batch_ceiling_ = std::max<size_t>(1, sending.size() - 1);
         log::Warn("server refused a batch of " + std::to_string(sending.size()) + " records (HTTP " +
                   std::to_string(status) + "); sending " + std::to_string(batch_limit_) + " at a time");
     } else if (sending.size() == 1) {

@@ -85,7 +85,8 @@ private:
     std::function<void()> on_change_;
     HttpClient http_;
     std::mt19937_64 rng_;
-    size_t batch_limit_;  // records per upload now: batch_size, halved after a 413 or 400
+    size_t batch_limit_;    // records per upload now: batch_size, halved after a 413, 400 or timeout
+    size_t batch_ceiling_;  // below the smallest batch the server refused with 413
 
     mutable std::mutex mutex_;
     std::condition_variable cv_;
