@@ -101,7 +101,7 @@ Result<int64_t> SqliteStorage::InsertRequest(const ServiceRequest& r, const char
         return DbError(st.error());
     }
     const int64_t id = db_->LastInsertRowId();
-    if (auto st = AddStageRow(id, Stage::kReceived, "已受理 Received", "system", now); !st)
+    if (auto st = AddStageRow(id, Stage::kReceived, "", "system", now); !st)
         return st.error();
     return id;
 }

@@ -212,7 +212,7 @@ TEST(TrackingPageTexts, ComeFromTheCatalogueInBothLanguages) {
          {"测试受理", "Test-received", "测试类别", "Test-category", "测试记录 &lt;&amp;&gt;"}) {
         EXPECT_NE(page->body.find(text), std::string::npos) << text << "\n" << page->body;
     }
-    // The shipped texts are gone (the server's own "已受理 Received" note stays: it is data).
+    // The shipped texts are gone.
     for (const char* text :
          {"<strong>已受理</strong>", ">Received</span>", "<dt>类别", ">Category</span>"})
         EXPECT_EQ(page->body.find(text), std::string::npos) << text;
