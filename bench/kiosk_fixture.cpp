@@ -16,6 +16,7 @@ namespace gk::bench {
 
 KioskFixture::~KioskFixture() {
     app.reset();
+    font_library.Shutdown();  // gives the context its own atlas back while the renderer lives
     window.Shutdown();
     if (ImGui::GetCurrentContext()) ImGui::DestroyContext();
     store.reset();
@@ -64,8 +65,9 @@ std::string KioskFixture::OpenAllButFonts() {
     return "";
 }
 
-std::vector<std::string_view> KioskFixture::GlyphTexts() const {
-    return gk::GlyphTexts(strings, catalogue, glyph_extra);
+std::vector<std::string> KioskFixture::GlyphTexts() const {
+    const auto views = gk::GlyphTexts(strings, catalogue, glyph_extra);
+    return {views.begin(), views.end()};
 }
 
 FontOptions KioskFixture::Fonts() const {
@@ -76,13 +78,14 @@ FontOptions KioskFixture::Fonts() const {
     return fo;
 }
 
-std::vector<std::string_view> KioskFixture::DisplayTexts() const {
-    return gk::DisplayTexts(strings);
+std::vector<std::string> KioskFixture::DisplayTexts() const {
+    const auto views = gk::DisplayTexts(strings);
+    return {views.begin(), views.end()};
 }
 
 std::string KioskFixture::Open() {
     if (std::string error = OpenAllButFonts(); !error.empty()) return error;
-    auto loaded = LoadFonts(Fonts(), GlyphTexts(), DisplayTexts());
+    auto loaded = font_library.Load(Fonts(), GlyphTexts(), DisplayTexts(), /*background=*/false);
     if (!loaded) return "fonts: " + loaded.error().message;
     fonts = *loaded;
     app = std::make_unique<App>(config, catalogue, store.get(), clock);

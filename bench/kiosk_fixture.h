@@ -1,12 +1,12 @@
 // The terminal as RunTerminal() builds it (store in a temp dir, strings, catalogue, an SDL
-// window, the full glyph set, the App), in-process, for the Google Benchmark benchmarks.
+// window, the fonts through gk::FontLibrary with the full glyph set, the App), in-process, for
+// the Google Benchmark benchmarks.
 // Video: SDL's dummy driver unless SDL_VIDEODRIVER says otherwise; renderer as configured
 // ("auto": the dummy driver has only the software renderer, as the terminal then uses).
 #pragma once
 
 #include <memory>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "core/catalogue.h"
@@ -30,6 +30,7 @@ struct KioskFixture {
     Strings strings;
     Catalogue catalogue;
     Window window;
+    FontLibrary font_library;  // owns the installed atlas; shut down before the ImGui context goes
     FontSet fonts;
     std::unique_ptr<App> app;
     FrameLayout layout;
@@ -42,11 +43,13 @@ struct KioskFixture {
 
     // Store, strings, catalogue, ImGui context and window; "" or the reason it failed.
     std::string OpenAllButFonts();
-    // The terminal's glyph texts (kiosk/app/glyph_texts.h), views into this fixture.
-    std::vector<std::string_view> GlyphTexts() const;
+    // The terminal's glyph texts (kiosk/app/glyph_texts.h), as FontLibrary::Load takes them.
+    std::vector<std::string> GlyphTexts() const;
     FontOptions Fonts() const;  // the terminal's font options for this window
-    std::vector<std::string_view> DisplayTexts() const;
-    // OpenAllButFonts, LoadFonts and the App; "" or the reason it failed.
+    std::vector<std::string> DisplayTexts() const;
+    // OpenAllButFonts, the fonts (FontLibrary::Load with background=false: GB2312 is in when
+    // it returns, as in the terminal once the worker's atlas is installed) and the App;
+    // "" or the reason it failed.
     std::string Open();
 };
 

@@ -10,11 +10,16 @@
 // untimed warm-up of each kind goes first, so the page cache is warm for all of them.
 // Beside each time: the CPU time (utime+stime, 10 ms ticks) the process tree had used by
 // then, which other processes on the machine do not inflate.
+// Where the terminal's time goes: its own `startup ms:` log line of every timed start (the
+// phases of Terminal::Start()); the rest up to the dump is exec, configuration and the first
+// frame. startup_phases_bench splits the phases further.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <sstream>
 
 #include "bench/process_probe.h"
 
@@ -28,12 +33,37 @@ struct Kind {
     bool fresh = true;  // a new data dir / profile for each run
 };
 
+// The phases the terminal logs, in its order; the log gives each one's end, ms after Start().
+const std::vector<std::string> kPhases = {"store_assets", "window", "fonts", "app"};
+
 struct Timing {
     std::vector<double> ms;         // terminal: first dump; Chromium: FCP presentation time
     std::vector<double> beacon_ms;  // Chromium: when the beacon arrived
     std::vector<double> cpu_ms;     // CPU time used by then (utime+stime, whole process tree)
+    // Terminal: each phase's own length (kPhases, then "rest": outside Start(), to the dump).
+    std::map<std::string, std::vector<double>> phase_ms;
     int failures = 0;
 };
+
+// "startup ms: store_assets=12 window=20 fonts=150 app=152" (cumulative) → phase lengths, plus
+// "rest" = total_ms - app. Empty when the line is missing or incomplete.
+std::map<std::string, double> ParsePhases(const std::string& line, double total_ms) {
+    std::map<std::string, double> ends;
+    std::istringstream in(line);
+    for (std::string word; in >> word;) {
+        const size_t eq = word.find('=');
+        if (eq != std::string::npos) ends[word.substr(0, eq)] = std::atof(word.c_str() + eq + 1);
+    }
+    std::map<std::string, double> lengths;
+    double previous = 0;
+    for (const std::string& phase : kPhases) {
+        if (!ends.count(phase)) return {};
+        lengths[phase] = ends[phase] - previous;
+        previous = ends[phase];
+    }
+    lengths["rest"] = total_ms - previous;
+    return lengths;
+}
 
 class StartupBench {
   public:
@@ -84,8 +114,12 @@ class StartupBench {
             return;
         }
         if (!warm_up) {
-            t.ms.push_back(MsBetween(child.started, seen));
+            const double ms = MsBetween(child.started, seen);
+            t.ms.push_back(ms);
             t.cpu_ms.push_back(cpu_ms);
+            for (const auto& [phase, length] : ParsePhases(LogLineFrom(log, "startup ms:"), ms)) {
+                t.phase_ms[phase].push_back(length);
+            }
         }
         renderer_[kind.x11] = LogLineFrom(log, "renderer=");
     }
@@ -206,6 +240,22 @@ int main(int argc, char** argv) {
     }
     std::printf("\n");
 
+    std::printf("terminal's own `startup ms:` line, each phase's length (median ms)\n%-28s", "");
+    for (const std::string& phase : kPhases) std::printf(" %12s", phase.c_str());
+    std::printf(" %12s\n", "rest");
+    for (const Kind& k : kinds) {
+        if (k.chromium) continue;
+        std::printf("%-28s", k.name.c_str());
+        for (const std::string& phase : kPhases) {
+            const auto& v = timings[k.name].phase_ms[phase];
+            std::printf(" %12.1f", v.empty() ? -1.0 : Median(v));
+        }
+        const auto& rest = timings[k.name].phase_ms["rest"];
+        std::printf(" %12.1f\n", rest.empty() ? -1.0 : Median(rest));
+    }
+    std::printf(
+        "(rest: exec and configuration before Start(), then the first frame and the dump)\n\n");
+
     for (const char* dir : {"fresh", "existing"}) {
         const double chromium =
             skip_chromium ? 0 : Median(timings[std::string("chromium x11 ") + dir].ms);
@@ -223,6 +273,12 @@ int main(int argc, char** argv) {
                     skip_chromium ? 0 : Median(timings[std::string("chromium x11 ") + dir].cpu_ms);
                 PrintFigure("  CPU time used by the first frame (median ms)", cpu, "ms",
                             chromium_cpu, "", "");
+                auto& phases = timings[std::string("gridkiosk ") + driver + " " + dir].phase_ms;
+                for (const char* phase : {"store_assets", "fonts", "rest"}) {
+                    if (phases[phase].empty()) continue;
+                    PrintFigure(std::string("  of which logged phase ") + phase + " (median ms)",
+                                Median(phases[phase]), "ms", 0, "", "");
+                }
             }
         }
         if (!skip_chromium) {

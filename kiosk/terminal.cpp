@@ -105,6 +105,7 @@ private:
     int64_t last_frame_ms_ = 0;
     bool running_ = true;
     bool catalogue_check_pending_ = false;  // the worker changed the store; look when idle
+    bool full_glyphs_pending_ = false;      // GB2312 to build once the first frame is shown
 };
 
 int Terminal::Start() {
@@ -201,16 +202,16 @@ Status Terminal::BuildFonts() {
     std::vector<std::string> texts, display;
     for (auto t : GlyphTexts(strings_, catalogue_, {config_.community, config_.grid_name})) texts.emplace_back(t);
     for (auto t : DisplayTexts(strings_)) display.emplace_back(t);
-    // Interactive: GB2312 joins in the background after the first frame. Scripted: all at once,
-    // so screenshots never depend on timing.
-    auto fonts = font_library_.Load(fo, std::move(texts), std::move(display), /*background=*/simulated_ == nullptr,
-                                    [] {
-                                        SDL_Event e{};
-                                        e.type = g_wake_event;
-                                        SDL_PushEvent(&e);
-                                    });
+    auto fonts = font_library_.Load(fo, std::move(texts), std::move(display));
     if (!fonts) return fonts.error();
     fonts_ = *fonts;
+    // Interactive: GB2312 joins in the background once the first frame is shown (RenderFrame).
+    // Scripted: all at once, so screenshots never depend on timing.
+    if (simulated_) {
+        if (auto st = font_library_.BuildFullNow(fonts_); !st) return st;
+    } else {
+        full_glyphs_pending_ = true;
+    }
     log::Info("font=" + fonts_.regular_path + " glyphs=" + std::to_string(fonts_.glyph_count) + " atlas=" +
               std::to_string(fonts_.atlas_width) + "x" + std::to_string(fonts_.atlas_height));
     return Ok{};
@@ -329,6 +330,14 @@ void Terminal::RenderFrame(const std::string& screenshot_path) {
         }
     }
     window_.Present();
+    if (full_glyphs_pending_) {
+        full_glyphs_pending_ = false;
+        font_library_.BuildFullInBackground([] {
+            SDL_Event e{};
+            e.type = g_wake_event;
+            SDL_PushEvent(&e);
+        });
+    }
     if (!options_.layout_dump.empty() && !layout_.WriteAtomically(options_.layout_dump)) {
         log::Warn("cannot write layout dump " + options_.layout_dump);
     }

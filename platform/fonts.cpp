@@ -90,7 +90,7 @@ std::vector<char32_t> Gb2312CodePoints() {
 // ---------------------------------------------------------------------------------------------
 
 // What one build needs, shared by the quick and the full build: each file is read once.
-struct FontSources {
+struct FontLibrary::Sources {
     FontOptions options;
     std::string regular_path, bold_path;
     std::vector<char> regular, bold;      // whole font files
@@ -113,13 +113,13 @@ bool ReadFile(const std::string& path, std::vector<char>& out) {
 }
 
 // Builds the three sizes. `full` adds GB2312 to the body font.
-std::unique_ptr<FontLibrary::Built> BuildAtlas(const FontSources& src, bool full);
+std::unique_ptr<FontLibrary::Built> BuildAtlas(const FontLibrary::Sources& src, bool full);
 
 }  // namespace
 
 namespace {
 
-std::unique_ptr<FontLibrary::Built> BuildAtlas(const FontSources& src, bool full) {
+std::unique_ptr<FontLibrary::Built> BuildAtlas(const FontLibrary::Sources& src, bool full) {
     auto built = std::make_unique<FontLibrary::Built>();
     built->full = full;
     built->atlas = std::make_unique<ImFontAtlas>();
@@ -153,7 +153,9 @@ std::unique_ptr<FontLibrary::Built> BuildAtlas(const FontSources& src, bool full
         b.BuildRanges(&huge_ranges);
     }
     ImFontConfig cfg;
-    cfg.FontDataOwnedByAtlas = false;  // the files stay in FontSources, read once
+    // "Owned" while adding, so ImGui 1.86 does not copy 20 MB per size; disowned right after,
+    // so the atlas never frees the buffers FontLibrary::Sources keeps (read once, shared by both builds).
+    cfg.FontDataOwnedByAtlas = true;
     cfg.OversampleH = 1;  // CJK glyphs are dense; horizontal oversampling only grows the atlas
     cfg.OversampleV = 1;
     cfg.PixelSnapH = true;
@@ -168,6 +170,7 @@ std::unique_ptr<FontLibrary::Built> BuildAtlas(const FontSources& src, bool full
     bold_cfg.FontNo = FaceFor(src.bold_path);
     atlas->AddFontFromMemoryTTF(bold, bold_size, px * 1.6f, &bold_cfg, title_ranges.Data);
     atlas->AddFontFromMemoryTTF(bold, bold_size, px * 2.6f, &bold_cfg, huge_ranges.Data);
+    for (ImFontConfig& c : atlas->ConfigData) c.FontDataOwnedByAtlas = false;
     if (atlas->Fonts.Size != 3 || !atlas->Build()) return nullptr;
     // The glyphs are in the fonts and the pixels in the atlas: the sources can go.
     atlas->ClearInputData();
@@ -188,10 +191,9 @@ void FontLibrary::JoinWorker() {
 }
 
 Result<FontSet> FontLibrary::Load(const FontOptions& options, std::vector<std::string> texts,
-                                  std::vector<std::string> display_texts, bool background,
-                                  std::function<void()> on_ready) {
+                                  std::vector<std::string> display_texts) {
     JoinWorker();
-    auto src = std::make_shared<FontSources>();
+    auto src = std::make_shared<Sources>();
     src->options = options;
     src->regular_path = options.regular_path.empty() ? FindCjkFont(false) : options.regular_path;
     if (src->regular_path.empty() || !ReadFile(src->regular_path, src->regular)) {
@@ -211,14 +213,27 @@ Result<FontSet> FontLibrary::Load(const FontOptions& options, std::vector<std::s
     FontSet set;
     set.regular_path = src->regular_path;
     Install(std::move(quick), set);
-    if (!background) {
+    sources_ = std::move(src);
+    return set;
+}
+
+Status FontLibrary::BuildFullNow(FontSet& fonts) {
+    JoinWorker();
+    if (!sources_) return Error{"font", "fonts not loaded"};
+    auto full = BuildAtlas(*sources_, /*full=*/true);
+    sources_.reset();
+    if (!full) return Error{"font", "cannot build the full glyph set"};
+    Install(std::move(full), fonts);
+    return Ok{};
+}
+
+void FontLibrary::BuildFullInBackground(std::function<void()> on_ready) {
+    JoinWorker();
+    if (!sources_) return;
+    worker_ = std::thread([this, src = std::move(sources_), on_ready = std::move(on_ready)]() mutable {
         auto full = BuildAtlas(*src, /*full=*/true);
-        if (!full) return Error{"font", "cannot build fonts from " + src->regular_path};
-        Install(std::move(full), set);
-        return set;
-    }
-    worker_ = std::thread([this, src, on_ready = std::move(on_ready)] {
-        auto full = BuildAtlas(*src, /*full=*/true);
+        src.reset();  // the 40 MB of font files go before the atlas is uploaded
+        malloc_trim(0);
         if (!full) return;  // the quick atlas stays: every text the screens draw is in it
         {
             std::lock_guard lock(mutex_);
@@ -226,7 +241,6 @@ Result<FontSet> FontLibrary::Load(const FontOptions& options, std::vector<std::s
         }
         if (on_ready) on_ready();
     });
-    return set;
 }
 
 bool FontLibrary::InstallIfReady(FontSet& fonts) {
@@ -271,6 +285,7 @@ void FontLibrary::Shutdown() {
     }
     context_atlas_ = nullptr;
     active_.reset();
+    sources_.reset();
     std::lock_guard lock(mutex_);
     ready_.reset();
 }

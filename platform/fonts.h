@@ -56,18 +56,21 @@ public:
     FontLibrary& operator=(const FontLibrary&) = delete;
 
     // Builds and installs the quick atlas into ImGui's current context (the SDL_Renderer
-    // backend must be initialised), then the full one: on a worker thread when `background`
-    // (on_ready is called from that thread when it is done), else right away. Error "font"
-    // names the missing file.
+    // backend must be initialised). Error "font" names the missing file.
     Result<FontSet> Load(const FontOptions& options, std::vector<std::string> texts,
-                         std::vector<std::string> display_texts, bool background,
-                         std::function<void()> on_ready = {});
+                         std::vector<std::string> display_texts);
+    // Then the full atlas (GB2312 too), from the sources Load read: on a worker thread
+    // (on_ready is called from it when done; install with InstallIfReady), or right away into
+    // `fonts` when `now` is given. The terminal starts it after its first frame is shown.
+    void BuildFullInBackground(std::function<void()> on_ready);
+    Status BuildFullNow(FontSet& fonts);
     // Between frames: installs the full atlas if it is ready. True when `fonts` changed.
     bool InstallIfReady(FontSet& fonts);
     // Before the ImGui context goes: gives the context back its own atlas.
     void Shutdown();
 
     struct Built;  // an atlas and whether it holds GB2312 (fonts.cpp)
+    struct Sources;  // the font files and texts, read once by Load (fonts.cpp)
 
 private:
     void Install(std::unique_ptr<Built> built, FontSet& fonts);
@@ -75,6 +78,7 @@ private:
 
     ImFontAtlas* context_atlas_ = nullptr;  // the context's own (empty) atlas, restored at the end
     std::unique_ptr<Built> active_;
+    std::shared_ptr<Sources> sources_;      // kept from Load until the full atlas is built
     std::mutex mutex_;
     std::unique_ptr<Built> ready_;          // finished by the worker, waiting to be installed
     std::thread worker_;
