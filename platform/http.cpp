@@ -44,7 +44,8 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
     const size_t colon = line.find(':');
     if (colon != std::string::npos) {
         std::string name = line.substr(0, colon);
-        std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+        std::transform(name.begin(), name.end(), name.begin(),
+                       [](unsigned char c) { return std::tolower(c); });
         std::string value = line.substr(colon + 1);
         const auto not_space = [](unsigned char c) { return !std::isspace(c); };
         value.erase(value.begin(), std::find_if(value.begin(), value.end(), not_space));
@@ -87,11 +88,13 @@ HttpResponse HttpClient::Get(const std::string& url, const std::string& bearer) 
     return Perform(url, nullptr, bearer);
 }
 
-HttpResponse HttpClient::PostJson(const std::string& url, const std::string& json, const std::string& bearer) {
+HttpResponse HttpClient::PostJson(const std::string& url, const std::string& json,
+                                  const std::string& bearer) {
     return Perform(url, &json, bearer);
 }
 
-HttpResponse HttpClient::Perform(const std::string& url, const std::string* json_body, const std::string& bearer) {
+HttpResponse HttpClient::Perform(const std::string& url, const std::string* json_body,
+                                 const std::string& bearer) {
     HttpResponse r;
     CURL* c = impl_->curl;
     if (!c || impl_->cancelled.load()) {
@@ -129,7 +132,8 @@ HttpResponse HttpClient::Perform(const std::string& url, const std::string* json
         headers = curl_slist_append(headers, "Content-Type: application/json");
         curl_easy_setopt(c, CURLOPT_POST, 1L);
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, json_body->data());
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(json_body->size()));
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+                         static_cast<curl_off_t>(json_body->size()));
     }
     headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
@@ -140,18 +144,32 @@ HttpResponse HttpClient::Perform(const std::string& url, const std::string* json
     if (rc != CURLE_OK) {
         r.status = 0;
         switch (rc) {
-            case CURLE_OPERATION_TIMEDOUT: r.error = "timeout"; break;
+            case CURLE_OPERATION_TIMEDOUT:
+                r.error = "timeout";
+                break;
             case CURLE_COULDNT_CONNECT:
-            case CURLE_COULDNT_RESOLVE_HOST: r.error = "connect"; break;
+            case CURLE_COULDNT_RESOLVE_HOST:
+                r.error = "connect";
+                break;
             case CURLE_RECV_ERROR:
             case CURLE_SEND_ERROR:
             case CURLE_GOT_NOTHING:
-            case CURLE_PARTIAL_FILE: r.error = "reset"; break;
-            case CURLE_WRITE_ERROR: r.error = sink.too_large ? "too_large" : "other"; break;
-            case CURLE_ABORTED_BY_CALLBACK: r.error = "cancelled"; break;
+            case CURLE_PARTIAL_FILE:
+                r.error = "reset";
+                break;
+            case CURLE_WRITE_ERROR:
+                r.error = sink.too_large ? "too_large" : "other";
+                break;
+            case CURLE_ABORTED_BY_CALLBACK:
+                r.error = "cancelled";
+                break;
             case CURLE_SSL_CONNECT_ERROR:
-            case CURLE_PEER_FAILED_VERIFICATION: r.error = "tls"; break;
-            default: r.error = "other"; break;
+            case CURLE_PEER_FAILED_VERIFICATION:
+                r.error = "tls";
+                break;
+            default:
+                r.error = "other";
+                break;
         }
         r.body.clear();
         return r;
@@ -207,15 +225,15 @@ int64_t ParseHttpDate(const std::string& v) {
     int day = 0, year = 0, hour = 0, minute = 0, second = 0, used = 0;
     const int length = static_cast<int>(v.size());
     // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"
-    if (std::sscanf(v.c_str(), "%3[A-Za-z], %2d %3[A-Za-z] %4d %2d:%2d:%2d %3[A-Z]%n", day_name, &day,
-                    month, &year, &hour, &minute, &second, zone, &used) == 8 &&
+    if (std::sscanf(v.c_str(), "%3[A-Za-z], %2d %3[A-Za-z] %4d %2d:%2d:%2d %3[A-Z]%n", day_name,
+                    &day, month, &year, &hour, &minute, &second, zone, &used) == 8 &&
         used == length && IsDayName(day_name, false) && std::strcmp(zone, "GMT") == 0) {
         return UtcSeconds(year, MonthIndex(month), day, hour, minute, second);
     }
     // RFC 850: "Sunday, 06-Nov-94 08:49:37 GMT" (a two-digit year; 70..99 are 19xx)
     used = 0;
-    if (std::sscanf(v.c_str(), "%9[A-Za-z], %2d-%3[A-Za-z]-%2d %2d:%2d:%2d %3[A-Z]%n", day_name, &day,
-                    month, &year, &hour, &minute, &second, zone, &used) == 8 &&
+    if (std::sscanf(v.c_str(), "%9[A-Za-z], %2d-%3[A-Za-z]-%2d %2d:%2d:%2d %3[A-Z]%n", day_name,
+                    &day, month, &year, &hour, &minute, &second, zone, &used) == 8 &&
         used == length && IsDayName(day_name, true) && std::strcmp(zone, "GMT") == 0) {
         return UtcSeconds(year < 70 ? 2000 + year : 1900 + year, MonthIndex(month), day, hour,
                           minute, second);
@@ -238,7 +256,8 @@ int64_t ParseRetryAfter(const std::string& raw, int64_t now_unix) {
     const auto last = std::find_if(raw.rbegin(), raw.rend(), not_space).base();
     if (first >= last) return -1;
     const std::string value(first, last);
-    if (std::all_of(value.begin(), value.end(), [](unsigned char ch) { return std::isdigit(ch); })) {
+    if (std::all_of(value.begin(), value.end(),
+                    [](unsigned char ch) { return std::isdigit(ch); })) {
         // A wait too long to represent is still a wait: the caller clamps it to its maximum
         // rather than falling back to a quick retry.
         if (value.size() > 9) return kLongestRetryAfterSeconds;

@@ -11,22 +11,22 @@
 namespace gk {
 
 struct HttpResponse {
-    int status = 0;                  // HTTP status; 0 when no response was received
+    int status = 0;  // HTTP status; 0 when no response was received
     std::string body;
     std::map<std::string, std::string> headers;  // lower-case names
-    std::string error;               // "timeout", "connect", "reset", "too_large", "tls", "cancelled", "other"
+    std::string error;  // "timeout", "connect", "reset", "too_large", "tls", "cancelled", "other"
     bool ok() const { return status >= 200 && status < 300; }
 };
 
 struct HttpOptions {
     int connect_timeout_ms = 5000;
-    int total_timeout_ms = 30000;      // the whole exchange
-    int low_speed_timeout_s = 10;      // stalled below 1 byte/s for this long: give up
+    int total_timeout_ms = 30000;  // the whole exchange
+    int low_speed_timeout_s = 10;  // stalled below 1 byte/s for this long: give up
     size_t max_response_bytes = 8 << 20;
 };
 
 class HttpClient {
-public:
+  public:
     explicit HttpClient(HttpOptions options = {});
     ~HttpClient();
     HttpClient(const HttpClient&) = delete;
@@ -34,14 +34,16 @@ public:
 
     // `bearer` empty: no Authorization header.
     HttpResponse Get(const std::string& url, const std::string& bearer = "");
-    HttpResponse PostJson(const std::string& url, const std::string& json, const std::string& bearer = "");
+    HttpResponse PostJson(const std::string& url, const std::string& json,
+                          const std::string& bearer = "");
 
     // For shutting down, from any thread: the exchange in flight and every later one end at
     // once with error "cancelled" instead of waiting for the server or a timeout.
     void Cancel();
 
-private:
-    HttpResponse Perform(const std::string& url, const std::string* json_body, const std::string& bearer);
+  private:
+    HttpResponse Perform(const std::string& url, const std::string* json_body,
+                         const std::string& bearer);
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

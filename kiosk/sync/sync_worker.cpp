@@ -44,7 +44,8 @@ bool TrueField(const json& object, const char* key) {
 // [SECTION] Life cycle
 // ---------------------------------------------------------------------------------------------
 
-SyncWorker::SyncWorker(SyncOptions options, Store& store, Clock& clock, std::function<void()> on_change)
+SyncWorker::SyncWorker(SyncOptions options, Store& store, Clock& clock,
+                       std::function<void()> on_change)
     : options_(std::move(options)),
       store_(store),
       clock_(clock),
@@ -53,7 +54,8 @@ SyncWorker::SyncWorker(SyncOptions options, Store& store, Clock& clock, std::fun
       rng_(std::random_device{}()),
       batch_limit_(std::max<size_t>(1, options_.batch_size)),
       batch_ceiling_(batch_limit_) {
-    while (!options_.server_url.empty() && options_.server_url.back() == '/') options_.server_url.pop_back();
+    while (!options_.server_url.empty() && options_.server_url.back() == '/')
+        options_.server_url.pop_back();
     if (auto cursor = store_.GetSetting("feed_cursor"); cursor.ok() && cursor->has_value()) {
         status_.feed_cursor = std::atoll((*cursor)->c_str());
     }
@@ -139,7 +141,8 @@ void SyncWorker::Run() {
                 next_upload = r.more ? after : after + options_.feed_interval_ms;
             } else {
                 const int failures = std::max(1, status().consecutive_failures);
-                next_upload = after + RetryDelayMs(options_.backoff, failures, r.retry_after_s, uniform(rng_));
+                next_upload = after + RetryDelayMs(options_.backoff, failures, r.retry_after_s,
+                                                   uniform(rng_));
                 next_feed = std::max(next_feed, next_upload);
             }
             if (r.changed && on_change_) on_change_();
@@ -151,7 +154,8 @@ void SyncWorker::Run() {
                 next_feed = r.more ? t : t + options_.feed_interval_ms;
             } else {
                 const int failures = std::max(1, status().consecutive_failures);
-                next_feed = t + RetryDelayMs(options_.backoff, failures, r.retry_after_s, uniform(rng_));
+                next_feed =
+                    t + RetryDelayMs(options_.backoff, failures, r.retry_after_s, uniform(rng_));
             }
             if (r.changed && on_change_) on_change_();
         }
@@ -164,7 +168,8 @@ void SyncWorker::Run() {
         if (woken_) {
             woken_ = false;
             // A new record: upload now, unless the server asked us to wait.
-            if (status_.consecutive_failures == 0) next_upload = std::min(next_upload, clock_.MonotonicMs());
+            if (status_.consecutive_failures == 0)
+                next_upload = std::min(next_upload, clock_.MonotonicMs());
         }
     }
 }
@@ -179,7 +184,8 @@ std::string SyncWorker::HeartbeatJson() {
     const int64_t now = clock_.WallUnixMs() / 1000;
     struct statvfs fs{};
     int64_t free_bytes = -1;
-    if (statvfs(store_.database_path().c_str(), &fs) == 0) free_bytes = static_cast<int64_t>(fs.f_bavail) * fs.f_frsize;
+    if (statvfs(store_.database_path().c_str(), &fs) == 0)
+        free_bytes = static_cast<int64_t>(fs.f_bavail) * fs.f_frsize;
     const SyncStatus s = status();
     json data = {{"at", FormatChinaTime(now)},
                  {"queue_depth", depth.ok() ? *depth : -1},
@@ -228,12 +234,14 @@ PassResult SyncWorker::UploadOnce(bool with_heartbeat) {
     for (const OutboxRecord* rec : sending) {
         if (!first) body += ',';
         first = false;
-        body += "{\"uuid\":\"" + rec->uuid + "\",\"kind\":\"" + rec->kind + "\",\"data\":" + rec->payload + "}";
+        body += "{\"uuid\":\"" + rec->uuid + "\",\"kind\":\"" + rec->kind +
+                "\",\"data\":" + rec->payload + "}";
     }
     body += "]}";
     r.sent = sending.size();
 
-    const HttpResponse resp = http_.PostJson(options_.server_url + "/api/v1/records", body, options_.token);
+    const HttpResponse resp =
+        http_.PostJson(options_.server_url + "/api/v1/records", body, options_.token);
     if (!resp.ok()) {
         r.ok = false;
         if (auto it = resp.headers.find("retry-after"); it != resp.headers.end()) {
@@ -246,7 +254,8 @@ PassResult SyncWorker::UploadOnce(bool with_heartbeat) {
             // smaller batches get through, and successes grow them back.
             batch_limit_ = std::max<size_t>(1, sending.size() / 2);
         }
-        const std::string error = resp.status == 0 ? resp.error : "http_" + std::to_string(resp.status);
+        const std::string error =
+            resp.status == 0 ? resp.error : "http_" + std::to_string(resp.status);
         NoteFailure(error);
         log::Warn("upload failed: " + error + " records=" + std::to_string(r.sent));
         return r;
@@ -268,7 +277,8 @@ PassResult SyncWorker::UploadOnce(bool with_heartbeat) {
     for (const OutboxRecord* rec : sending) waiting.insert(rec->uuid);
     std::vector<std::string> delivered;
     int64_t server_time = clock_.WallUnixMs() / 1000;
-    if (auto t = reply.find("server_time"); t != reply.end() && t->is_string()) ParseIsoTime(t->get<std::string>(), server_time);
+    if (auto t = reply.find("server_time"); t != reply.end() && t->is_string())
+        ParseIsoTime(t->get<std::string>(), server_time);
     for (const json& item : *results) {
         if (!item.is_object()) continue;
         const std::string id = StringField(item, "uuid");
@@ -311,7 +321,8 @@ PassResult SyncWorker::UploadOnce(bool with_heartbeat) {
     // answer are due again; the next pass finds them, and a server that never answers them
     // ends in the failure above.)
     r.more = batch->size() == limit && batch->size() > 0;
-    batch_limit_ = std::min({std::max<size_t>(1, options_.batch_size), batch_ceiling_, batch_limit_ * 2});
+    batch_limit_ =
+        std::min({std::max<size_t>(1, options_.batch_size), batch_ceiling_, batch_limit_ * 2});
     NoteSuccess();
     {
         std::lock_guard lock(mutex_);
@@ -326,16 +337,19 @@ PassResult SyncWorker::UploadOnce(bool with_heartbeat) {
 // refuses waits as a refused record and no longer blocks the queue. After a 413 the batch never
 // grows back to the refused size (until the worker restarts), so it does not fail every other
 // time.
-void SyncWorker::RefusedWholeBatch(const std::vector<const OutboxRecord*>& sending, int64_t now_ms, int status) {
+void SyncWorker::RefusedWholeBatch(const std::vector<const OutboxRecord*>& sending, int64_t now_ms,
+                                   int status) {
     if (sending.size() > 1) {
         batch_limit_ = std::max<size_t>(1, sending.size() / 2);
         if (status == 413) batch_ceiling_ = std::max<size_t>(1, sending.size() - 1);
-        log::Warn("server refused a batch of " + std::to_string(sending.size()) + " records (HTTP " +
-                  std::to_string(status) + "); sending " + std::to_string(batch_limit_) + " at a time");
+        log::Warn("server refused a batch of " + std::to_string(sending.size()) +
+                  " records (HTTP " + std::to_string(status) + "); sending " +
+                  std::to_string(batch_limit_) + " at a time");
     } else if (sending.size() == 1) {
         store_.MarkFailed(sending.front()->uuid, "http_" + std::to_string(status),
                           now_ms + options_.rejected_retry_ms);
-        log::Error("server refused a single record (HTTP " + std::to_string(status) + "); retried later");
+        log::Error("server refused a single record (HTTP " + std::to_string(status) +
+                   "); retried later");
     }
 }
 
@@ -346,8 +360,8 @@ void SyncWorker::RefusedWholeBatch(const std::vector<const OutboxRecord*>& sendi
 PassResult SyncWorker::PullFeedOnce() {
     PassResult r;
     const int64_t cursor = status().feed_cursor;
-    const HttpResponse resp = http_.Get(options_.server_url + "/api/v1/feed?cursor=" + std::to_string(cursor),
-                                        options_.token);
+    const HttpResponse resp = http_.Get(
+        options_.server_url + "/api/v1/feed?cursor=" + std::to_string(cursor), options_.token);
     if (resp.status == 409 && cursor != 0) {
         // The server lost history (restored from a backup): start the feed again.
         store_.SetSetting("feed_cursor", "0");
@@ -370,7 +384,8 @@ PassResult SyncWorker::PullFeedOnce() {
     const std::string next_text = reply.is_object() ? StringField(reply, "cursor") : std::string();
     if (!reply.is_object() || items == reply.end() || !items->is_array() || next_text.empty() ||
         next_text.size() > 18 ||
-        !std::all_of(next_text.begin(), next_text.end(), [](unsigned char c) { return std::isdigit(c); })) {
+        !std::all_of(next_text.begin(), next_text.end(),
+                     [](unsigned char c) { return std::isdigit(c); })) {
         r.ok = false;
         NoteFailure("bad_reply");
         return r;
@@ -383,7 +398,8 @@ PassResult SyncWorker::PullFeedOnce() {
             int64_t at = 0;
             const std::string uuid = StringField(item, "uuid");
             if (!stage || !ParseIsoTime(StringField(item, "at"), at) || uuid.empty()) continue;
-            auto applied = store_.ApplyStageChange(uuid, *stage, at, StringField(item, "note"), "server");
+            auto applied =
+                store_.ApplyStageChange(uuid, *stage, at, StringField(item, "note"), "server");
             if (applied.ok() && *applied) r.changed = true;
         } else if (type == "catalogue") {
             auto doc = item.find("catalogue");
