@@ -85,9 +85,10 @@ std::vector<std::string> KioskFixture::DisplayTexts() const {
 
 std::string KioskFixture::Open() {
     if (std::string error = OpenAllButFonts(); !error.empty()) return error;
-    auto loaded = font_library.Load(Fonts(), GlyphTexts(), DisplayTexts(), /*background=*/false);
+    auto loaded = font_library.Load(Fonts(), GlyphTexts(), DisplayTexts());
     if (!loaded) return "fonts: " + loaded.error().message;
     fonts = *loaded;
+    if (auto st = font_library.BuildFullNow(fonts); !st) return "fonts: " + st.error().message;
     app = std::make_unique<App>(config, catalogue, store.get(), clock);
     return "";
 }

@@ -1,7 +1,7 @@
 // Memory after start-up with the full glyph set (issue 2; target PSS ≤ 80 MB): the
 // terminal's /proc/PID/smaps_rollup Pss (by kind: anonymous, file, shmem) and VmHWM, read
 // --settle-ms after its first frame, under Xvfb (real X11 window) and with SDL's dummy
-// driver; the largest PSS seen while sampling every 100 ms from fork() is shown too.
+// driver; the largest PSS seen while sampling every few milliseconds from fork() is shown too.
 // Baseline in the same run: Chromium in kiosk mode on the static home page
 // (bench/baseline/home.html), PSS summed over its process tree (VmHWM summed too, which
 // counts shared pages once per process: an upper bound).
@@ -20,6 +20,9 @@
 
 namespace gk::bench {
 namespace {
+
+constexpr int kSampleMs = 3;  // short enough to catch the atlas upload's brief peak
+
 
 struct Sample {
     Memory at_end;         // settle_ms after the first frame
@@ -76,7 +79,7 @@ class MemoryBench {
         bool shown = false;
         while (!shown && SteadyClock::now() < give_up) {
             s.peak_pss_kb = std::max(s.peak_pss_kb, TreeMemory(child.pid).pss_kb);
-            const auto next = SteadyClock::now() + std::chrono::milliseconds(100);
+            const auto next = SteadyClock::now() + std::chrono::milliseconds(kSampleMs);
             if (kind.chromium) {
                 shown = beacon_.Wait(run, next).has_value();
             } else {
@@ -88,7 +91,7 @@ class MemoryBench {
             const auto end = SteadyClock::now() + std::chrono::milliseconds(settle_ms_);
             while (SteadyClock::now() < end) {
                 s.peak_pss_kb = std::max(s.peak_pss_kb, TreeMemory(child.pid).pss_kb);
-                std::this_thread::sleep_for(std::chrono::milliseconds(100));
+                std::this_thread::sleep_for(std::chrono::milliseconds(kSampleMs));
             }
             s.at_end = TreeMemory(child.pid);
             s.peak_pss_kb = std::max(s.peak_pss_kb, s.at_end.pss_kb);
@@ -203,10 +206,12 @@ int main(int argc, char** argv) {
         const double pss = MedianOf(v, [](const Sample& s) { return s.at_end.pss_kb; });
         const double peak = MedianOf(v, [](const Sample& s) { return s.peak_pss_kb; });
         const double hwm = MedianOf(v, [](const Sample& s) { return s.at_end.hwm_kb; });
+        // The target is 80 MB (10^6 bytes) = 76.3 MiB.
+        constexpr double kTargetMiB = 80e6 / (1024.0 * 1024.0);
         PrintFigure(std::string("memory ") + driver + ": PSS after start-up (MiB)", pss, "MiB",
-                    chromium_pss, "<= 80", pss <= 80 ? "met" : "MISSED");
+                    chromium_pss, "<= 76.3 MiB (80 MB)", pss <= kTargetMiB ? "met" : "MISSED");
         PrintFigure(std::string("memory ") + driver + ": peak sampled PSS (MiB)", peak, "MiB", 0,
-                    "<= 80", peak <= 80 ? "met" : "MISSED");
+                    "<= 76.3 MiB (80 MB)", peak <= kTargetMiB ? "met" : "MISSED");
         PrintFigure(std::string("memory ") + driver + ": VmHWM (MiB)", hwm, "MiB", chromium_hwm, "",
                     "");
     }

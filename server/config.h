@@ -4,7 +4,7 @@
 //   listen = "0.0.0.0:8080"
 //   db = "/var/lib/gridkiosk/server.db"
 //   public_url = "https://gk.example.cn"     # base of tracking links in receipts and Open311
-//   threads = 8
+//   threads = 32
 //   max_body_bytes = 2097152
 //   keep_alive_seconds = 3
 //   trust_forwarded_for = false              # behind a reverse proxy: use X-Forwarded-For
@@ -30,7 +30,7 @@ struct ServerConfig {
     int listen_port = 8080;  // 0: any free port (printed at start)
     std::string db_path;
     std::string public_url;  // no trailing slash; empty: http://HOST:PORT
-    int threads = 8;
+    int threads = 32;  // each kept-alive connection holds one while it is open
     int64_t max_body_bytes = 2 * 1024 * 1024;
     int keep_alive_seconds = 3;  // also bounds how long shutdown waits for idle clients
     bool trust_forwarded_for = false;

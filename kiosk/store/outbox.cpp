@@ -38,7 +38,7 @@ Result<std::vector<OutboxRecord>> Store::NextBatch(size_t max_records, int64_t n
     return batch;
 }
 
-Status Store::MarkDelivered(const std::vector<std::string>& uuids) {
+Status Store::MarkDelivered(const std::vector<std::string>& uuids, int64_t received_at_unix) {
     std::lock_guard lock(mutex_);
     Transaction tx(*db_);
     if (!tx.began()) return Error{"write", "begin: " + db_->LastErrorMessage()};
@@ -64,6 +64,10 @@ Status Store::MarkDelivered(const std::vector<std::string>& uuids) {
             if (*row) request = ReadRequestRow(*c, nullptr);
         }
         if (!request) continue;
+        if (received_at_unix > 0) {
+            auto added = ApplyStageChangeLocked(uuid, Stage::kReceived, received_at_unix, "", "server");
+            if (!added) return added.error();
+        }
         request->request.contact.name.clear();
         request->request.contact.phone.clear();
         request->request.contact.relation.clear();

@@ -242,6 +242,15 @@ Result<bool> Store::ApplyStageChange(std::string_view uuid_or_code, Stage stage,
     std::lock_guard lock(mutex_);
     Transaction tx(*db_);
     if (!tx.began()) return Error{"write", "begin: " + db_->LastErrorMessage()};
+    auto added = ApplyStageChangeLocked(uuid_or_code, stage, at_unix, note, actor);
+    if (!added) return added;
+    if (auto s = tx.Commit(); !s) return WriteError(s.error(), "write", "commit");
+    return added;
+}
+
+// Inside a transaction the caller holds (ApplyStageChange, MarkDelivered).
+Result<bool> Store::ApplyStageChangeLocked(std::string_view uuid_or_code, Stage stage, int64_t at_unix,
+                                           std::string_view note, std::string_view actor) {
     int64_t id = 0;
     {
         auto st = Prepared(IsUuid(uuid_or_code) ? kIdByUuid : kIdByCode);
@@ -271,7 +280,6 @@ Result<bool> Store::ApplyStageChange(std::string_view uuid_or_code, Stage stage,
         c->Bind(1, StageName(stage)).Bind(2, at_unix).Bind(3, id);
         if (auto s = c->Run(); !s) return WriteError(s.error(), "write", "stage");
     }
-    if (auto s = tx.Commit(); !s) return WriteError(s.error(), "write", "commit");
     return added;
 }
 

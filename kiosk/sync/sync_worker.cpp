@@ -289,7 +289,6 @@ PassResult SyncWorker::UploadOnce(bool with_heartbeat) {
         if (res == "accepted" || res == "duplicate") {
             waiting.erase(id);
             delivered.push_back(id);
-            store_.ApplyStageChange(id, Stage::kReceived, server_time, "", "server");
         } else if (res == "rejected" || res == "conflict") {
             waiting.erase(id);
             std::string reason = StringField(item, "reason");
@@ -309,7 +308,8 @@ PassResult SyncWorker::UploadOnce(bool with_heartbeat) {
         return r;
     }
     if (!delivered.empty()) {
-        if (auto st = store_.MarkDelivered(delivered); !st) {
+        // One transaction: off the queue, contact purged, stage "received" at the server's time.
+        if (auto st = store_.MarkDelivered(delivered, server_time); !st) {
             r.ok = false;
             NoteFailure("store");
             return r;
