@@ -125,7 +125,8 @@ std::unique_ptr<FontLibrary::Built> BuildAtlas(const FontLibrary::Sources& src, 
     built->atlas = std::make_unique<ImFontAtlas>();
     ImFontAtlas* atlas = built->atlas.get();
     atlas->TexDesiredWidth = 4096;
-    atlas->Flags |= ImFontAtlasFlags_NoMouseCursors;
+    // No power-of-two height: SDL textures need none, and the unused rows would cost ~8 MB.
+    atlas->Flags |= ImFontAtlasFlags_NoMouseCursors | ImFontAtlasFlags_NoPowerOfTwoHeight;
 
     ImVector<ImWchar> body_ranges, title_ranges, huge_ranges;  // must outlive Build()
     const char* kPunctuation = "·—…“”‘’、。，：；！？（）《》【】￥×←→↑↓✓○●！";
@@ -177,6 +178,17 @@ std::unique_ptr<FontLibrary::Built> BuildAtlas(const FontLibrary::Sources& src, 
     return built;
 }
 
+// The SDL_Renderer backend uploads RGBA: convert before installing (off the UI thread when the
+// worker built it) and drop the alpha copy at once. Called once the font files are freed, so the
+// peak never holds files, alpha, RGBA and texture together.
+void PrepareUpload(FontLibrary::Built& built) {
+    unsigned char* rgba = nullptr;
+    int w = 0, h = 0;
+    built.atlas->GetTexDataAsRGBA32(&rgba, &w, &h);
+    IM_FREE(built.atlas->TexPixelsAlpha8);
+    built.atlas->TexPixelsAlpha8 = nullptr;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -223,6 +235,7 @@ Status FontLibrary::BuildFullNow(FontSet& fonts) {
     auto full = BuildAtlas(*sources_, /*full=*/true);
     sources_.reset();
     if (!full) return Error{"font", "cannot build the full glyph set"};
+    PrepareUpload(*full);
     Install(std::move(full), fonts);
     return Ok{};
 }
@@ -234,7 +247,8 @@ void FontLibrary::BuildFullInBackground(std::function<void()> on_ready) {
         auto full = BuildAtlas(*src, /*full=*/true);
         src.reset();  // the 40 MB of font files go before the atlas is uploaded
         malloc_trim(0);
-        if (!full) return;  // the quick atlas stays: every text the screens draw is in it
+        if (!full) return;
+        PrepareUpload(*full);  // the quick atlas stays: every text the screens draw is in it
         {
             std::lock_guard lock(mutex_);
             ready_ = std::move(full);
