@@ -38,12 +38,12 @@
 #include "kiosk/sync/sync_worker.h"
 #include "platform/clock.h"
 #include "platform/http.h"
-#include "tests/sync/server_process.h"
+#include "tests/support/server_process.h"
 
 namespace gk::bench {
 namespace {
 
-using synctest::ServerProcess;
+using test::ServerProcess;
 using Clock = std::chrono::steady_clock;
 
 // ---------------------------------------------------------------------------------------------
@@ -102,7 +102,7 @@ struct DrainResult {
 };
 
 DrainResult Drain(ServerProcess& server, int records, size_t batch) {
-    const auto enrolled = synctest::EnrollOverHttp(server.url(), server.EnrollCode("bench-hall"));
+    const auto enrolled = test::EnrollOverHttp(server.url(), server.EnrollCode("bench-hall"));
     const std::string dir = MakeDir("drain");
     SystemClock clock;
     StoreOptions store_options;
@@ -162,7 +162,7 @@ DrainResult Drain(ServerProcess& server, int records, size_t batch) {
 // around each (the same Store and HttpClient calls, in the same order, as UploadOnce).
 void ProfileDrain(ServerProcess& server, int records, size_t batch) {
     const auto enrolled =
-        synctest::EnrollOverHttp(server.url(), server.EnrollCode("bench-profile"));
+        test::EnrollOverHttp(server.url(), server.EnrollCode("bench-profile"));
     const std::string dir = MakeDir("profile");
     SystemClock clock;
     StoreOptions store_options;
@@ -384,7 +384,7 @@ int main(int argc, char** argv) {
     app.add_flag("--profile", profile, "also time the steps of a drain (2,000 records)");
     CLI11_PARSE(app, argc, argv);
 
-    gk::synctest::ServerProcess server;
+    gk::test::ServerProcess server;
     server.Start();
     const std::string api_key = server.ApiKey("bench");
 

@@ -107,7 +107,7 @@ class AdminTest : public ::testing::Test {
     }
 
     TestServer server_;
-    TestServer::Enrolled terminal_;
+    Enrollment terminal_;
     ServiceRequest fresh_, old_, other_grid_;
 };
 
@@ -232,7 +232,7 @@ TEST_F(AdminTest, AdminApiMakesEnrollCodesAndPublishesCatalogues) {
 
 TEST(ServerShutdown, SigtermFinishesTheRequestInFlight) {
     TestServer server;
-    TestServer::Enrolled terminal = server.Enroll("zjc-01");
+    Enrollment terminal = server.Enroll("zjc-01");
     ServiceRequest r = MakeRequest(terminal.terminal_number, 0);
     const std::string body = Batch({RequestRecord(r)}).dump();
 
@@ -267,7 +267,7 @@ TEST(ServerShutdown, SigtermFinishesTheRequestInFlight) {
     // Stored for good: a new server on the same database has it.
     CliResult list = RunServerCli({"request", "list", "--db", server.db()});
     EXPECT_NE(list.out.find(r.receipt_code), std::string::npos);
-    EXPECT_NE(server.ServerLog().find("event=stopping signal=SIGTERM"), std::string::npos);
+    EXPECT_NE(server.Log().find("event=stopping signal=SIGTERM"), std::string::npos);
 }
 
 }  // namespace

@@ -63,7 +63,7 @@ class Open311Test : public ::testing::Test {
 TEST_F(Open311Test, DiscoveryMatchesSchema) {
     json d = Get("/open311/v2/discovery.json");
     EXPECT_SCHEMA("open311_discovery.json", d);
-    EXPECT_EQ(d["endpoints"][0]["url"], server_.Url() + "/open311/v2");
+    EXPECT_EQ(d["endpoints"][0]["url"], server_.url() + "/open311/v2");
 }
 
 TEST_F(Open311Test, ServicesComeFromTheCatalogue) {

@@ -58,7 +58,7 @@ class SyncApiTest : public ::testing::Test {
     }
 
     TestServer server_;
-    TestServer::Enrolled terminal_;
+    Enrollment terminal_;
 };
 
 TEST_F(SyncApiTest, EnrollmentCodeIsOneTimeAndNumbersAreSequential) {
@@ -164,7 +164,7 @@ TEST_F(SyncApiTest, BadTokensAreRefused) {
     ExpectApiError(Upload(batch, server_.admin_token()), 401,
                    "bad_token");  // admin is not a terminal
     // Re-enrolling the same kiosk revokes the old token.
-    TestServer::Enrolled again = server_.Enroll("zjc-01");
+    Enrollment again = server_.Enroll("zjc-01");
     ExpectApiError(Upload(batch, terminal_.token), 401, "bad_token");
     // …and codes made under the old number stay uploadable with the new token.
     auto res =
@@ -202,7 +202,7 @@ TEST_F(SyncApiTest, MalformedBodiesAreClearErrorsAndTheServerKeepsServing) {
 }
 
 TEST_F(SyncApiTest, FeedCarriesCatalogueAndThisTerminalsStageChanges) {
-    TestServer::Enrolled other = server_.Enroll("other-kiosk");
+    Enrollment other = server_.Enroll("other-kiosk");
     ServiceRequest r = MakeRequest(terminal_.terminal_number, 0);
     UploadOk(Batch({RequestRecord(r)}));
 

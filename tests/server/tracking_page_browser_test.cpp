@@ -57,7 +57,7 @@ TEST(TrackingPageBrowser, PhoneScreenshotShowsProgressNeverPersonalData) {
 
     char pattern[] = "/tmp/gk-chromium-XXXXXX";
     const std::filesystem::path dir = ::mkdtemp(pattern);
-    const std::string url = server.Url() + "/t/" + r.receipt_code;
+    const std::string url = server.url() + "/t/" + r.receipt_code;
     const std::string dom = RunChromium(chromium, dir / "profile-dom", "--dump-dom", url);
     ASSERT_FALSE(dom.empty()) << "chromium rendered nothing";
     EXPECT_NE(dom.find("路灯不亮"), std::string::npos);    // category

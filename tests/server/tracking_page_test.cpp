@@ -47,7 +47,7 @@ class TrackingPageTest : public ::testing::Test {
     }
 
     TestServer server_;
-    TestServer::Enrolled terminal_;
+    Enrollment terminal_;
 };
 
 TEST_F(TrackingPageTest, ShowsCategoryStageAndHistoryButNeverDescriptionOrContact) {

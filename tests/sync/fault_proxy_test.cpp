@@ -9,11 +9,14 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
-#include "tests/sync/server_process.h"
+#include "tests/support/server_process.h"
 #include "tests/sync/sync_fixture.h"
 
 namespace gk::synctest {
 namespace {
+
+using test::Enrollment;
+using test::ServerProcess;
 
 constexpr const char* kRecords = "/api/v1/records";
 
@@ -66,7 +69,7 @@ struct Rig {
 
     Rig() {
         server.Start();
-        enrolled = EnrollOverHttp(server.url(), server.EnrollCode("hall-1"));
+        enrolled = server.Enroll("hall-1");
         proxy = std::make_unique<FaultProxy>(server.port());
         store =
             OpenTerminalStore(dir.path(), clock, enrolled.terminal_number, ServerProcess::kGrid);

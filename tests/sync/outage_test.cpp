@@ -7,12 +7,15 @@
 #include <set>
 #include <thread>
 
+#include "tests/support/server_process.h"
 #include "tests/sync/fault_proxy.h"
-#include "tests/sync/server_process.h"
 #include "tests/sync/sync_fixture.h"
 
 namespace gk::synctest {
 namespace {
+
+using test::Enrollment;
+using test::ServerProcess;
 
 // Every code the terminal made is on the server once, nothing else is, and the terminal holds
 // nothing back: its queue is empty and every request shows "received" without its contact.
@@ -40,7 +43,7 @@ void ExpectDeliveredExactlyOnce(const ServerProcess& server, Store& store,
 TEST(SyncOutageTest, ThousandQueuedWhileServerDownArriveExactlyOnce) {
     ServerProcess server;
     server.Start();
-    const Enrollment enrolled = EnrollOverHttp(server.url(), server.EnrollCode("hall-1"));
+    const Enrollment enrolled = server.Enroll("hall-1");
     ASSERT_EQ(server.Stop(), 0);  // down from here until the queue is full
 
     TempDir dir;
@@ -81,7 +84,7 @@ TEST(SyncOutageTest, ThousandQueuedWhileServerDownArriveExactlyOnce) {
 TEST(SyncOutageTest, ServerKilledWhileBatchesAreInFlight) {
     ServerProcess server;
     server.Start();
-    const Enrollment enrolled = EnrollOverHttp(server.url(), server.EnrollCode("hall-1"));
+    const Enrollment enrolled = server.Enroll("hall-1");
     FaultProxy proxy(server.port());  // passes everything; it only tells us when a batch left
 
     TempDir dir;
@@ -127,7 +130,7 @@ TEST(SyncOutageTest, ServerKilledWhileBatchesAreInFlight) {
 TEST(SyncOutageTest, ServerKilledAfterTheFirstRecordsWereAcknowledged) {
     ServerProcess server;
     server.Start();
-    const Enrollment enrolled = EnrollOverHttp(server.url(), server.EnrollCode("hall-1"));
+    const Enrollment enrolled = server.Enroll("hall-1");
 
     TempDir dir;
     SystemClock clock;

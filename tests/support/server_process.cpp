@@ -1,6 +1,6 @@
-// The server binary as a child: fork/exec, the "listening on" line, SIGKILL or SIGTERM, and a
-// second connection to its database for the checks.
-#include "tests/sync/server_process.h"
+// The server binary as a child: fork/exec with GRIDKIOSK_ASSETS set, the "listening on" line,
+// SIGTERM or SIGKILL, the CLI, HTTP enrollment, and a second connection to its database.
+#include "tests/support/server_process.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -14,12 +14,13 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 #include <thread>
 
 #include "platform/database.h"
 #include "platform/http.h"
 
-namespace gk::synctest {
+namespace gk::test {
 namespace {
 
 const std::string kBinary = std::string(GK_BINARY_DIR) + "/server/gridkiosk-server";
@@ -39,10 +40,39 @@ std::vector<char*> Argv(const std::vector<std::string>& args) {
     return argv;
 }
 
+// This process's environment with GRIDKIOSK_ASSETS set, so the server reads the i18n texts a
+// test chose, whatever the caller's environment holds. Built before fork: the child only execs.
+class ServerEnv {
+  public:
+    explicit ServerEnv(const std::string& assets_dir) {
+        for (char** e = environ; *e; ++e) {
+            if (std::string_view(*e).rfind("GRIDKIOSK_ASSETS=", 0) != 0) strings_.push_back(*e);
+        }
+        strings_.push_back("GRIDKIOSK_ASSETS=" +
+                           (assets_dir.empty() ? std::string(GK_ASSETS_DIR) : assets_dir));
+        for (auto& s : strings_) pointers_.push_back(s.data());
+        pointers_.push_back(nullptr);
+    }
+    char** get() { return pointers_.data(); }
+
+  private:
+    std::vector<std::string> strings_;
+    std::vector<char*> pointers_;
+};
+
 std::string MakeTempDir() {
-    std::string pattern = "/tmp/gk-sync-server-XXXXXX";
+    std::string pattern = (std::filesystem::temp_directory_path() / "gk-server-XXXXXX").string();
     if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
     return pattern;
+}
+
+// The text after `prefix` up to the end of its line.
+std::string ValueAfter(const std::string& out, const std::string& prefix, const char* command) {
+    const size_t at = out.find(prefix);
+    if (at == std::string::npos)
+        throw std::runtime_error(std::string(command) + ": no " + prefix + "in " + out);
+    const size_t start = at + prefix.size();
+    return out.substr(start, out.find('\n', start) - start);
 }
 
 std::unique_ptr<Database> OpenForChecks(const std::string& path) {
@@ -58,22 +88,23 @@ std::unique_ptr<Database> OpenForChecks(const std::string& path) {
 
 }  // namespace
 
-CliOutput RunServerCli(const std::vector<std::string>& args) {
+CliResult RunServerCli(const std::vector<std::string>& args, const std::string& assets_dir) {
     const std::string dir = MakeTempDir();
     const std::string out_path = dir + "/out", err_path = dir + "/err";
     auto argv = Argv(args);
+    ServerEnv env(assets_dir);
     const pid_t pid = fork();
     if (pid == 0) {
         const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
         const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
         dup2(out, 1);
         dup2(err, 2);
-        execv(kBinary.c_str(), argv.data());
+        execve(kBinary.c_str(), argv.data(), env.get());
         _exit(127);
     }
     int status = 0;
     waitpid(pid, &status, 0);
-    CliOutput r;
+    CliResult r;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     r.out = ReadAll(out_path);
     r.err = ReadAll(err_path);
@@ -82,16 +113,34 @@ CliOutput RunServerCli(const std::vector<std::string>& args) {
     return r;
 }
 
-ServerProcess::ServerProcess() {
+Enrollment EnrollOverHttp(const std::string& server_url, const std::string& code) {
+    HttpClient http;
+    const HttpResponse res =
+        http.PostJson(server_url + "/api/v1/enroll", nlohmann::json{{"code", code}}.dump());
+    if (res.status != 200)
+        throw std::runtime_error("enroll: HTTP " + std::to_string(res.status) + " " + res.error +
+                                 " " + res.body);
+    const auto j = nlohmann::json::parse(res.body);
+    return {j.at("token").get<std::string>(), j.at("terminal_number").get<uint32_t>()};
+}
+
+ServerProcess::ServerProcess(const Options& options) : options_(options) {
     dir_ = MakeTempDir();
     db_ = dir_ + "/server.db";
-    CliOutput r = RunServerCli(
-        {"init", "--db", db_, "--catalogue", std::string(GK_ASSETS_DIR) + "/catalogue.json"});
+    std::vector<std::string> init = {"init", "--db", db_};
+    if (options.load_catalogue)
+        init.insert(init.end(), {"--catalogue", std::string(GK_ASSETS_DIR) + "/catalogue.json"});
+    const CliResult r = RunServerCli(init);
     if (r.exit_code != 0) throw std::runtime_error("server init failed: " + r.err);
+    admin_token_ = ValueAfter(r.out, "admin-token: ", "init");
+    if (!options.config_toml.empty()) {
+        config_path_ = dir_ + "/server.toml";
+        std::ofstream(config_path_) << options.config_toml;
+    }
 }
 
 ServerProcess::~ServerProcess() {
-    Kill();
+    Stop();
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
 }
@@ -100,9 +149,11 @@ void ServerProcess::Start(int port) {
     if (pid_ > 0) throw std::runtime_error("server already running");
     int fds[2];
     if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
-    const std::vector<std::string> args = {"serve", "--listen", "127.0.0.1:" + std::to_string(port),
-                                           "--db", db_};
+    std::vector<std::string> args = {"serve", "--listen", "127.0.0.1:" + std::to_string(port),
+                                     "--db", db_};
+    if (!config_path_.empty()) args.insert(args.end(), {"--config", config_path_});
     auto argv = Argv(args);
+    ServerEnv env(options_.assets_dir);
     const std::string log_path = dir_ + "/server.log";
     pid_ = fork();
     if (pid_ == 0) {
@@ -110,10 +161,11 @@ void ServerProcess::Start(int port) {
         const int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
         dup2(log, 2);
         close(fds[0]);
-        execv(kBinary.c_str(), argv.data());
+        execve(kBinary.c_str(), argv.data(), env.get());
         _exit(127);
     }
     close(fds[1]);
+    // Read "listening on 127.0.0.1:PORT" within 10 s.
     std::string line;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (line.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
@@ -160,23 +212,20 @@ int ServerProcess::Stop() {
 std::string ServerProcess::Log() const { return ReadAll(dir_ + "/server.log"); }
 
 std::string ServerProcess::EnrollCode(const std::string& kiosk_id, const std::string& grid) {
-    CliOutput r =
+    const CliResult r =
         RunServerCli({"enroll-code", "--db", db_, "--kiosk-id", kiosk_id, "--grid", grid});
     if (r.exit_code != 0) throw std::runtime_error("enroll-code failed: " + r.err);
-    // The code is the last line of stdout.
-    std::string out = r.out;
-    while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-    return out.substr(out.rfind('\n') == std::string::npos ? 0 : out.rfind('\n') + 1);
+    return r.out.substr(0, r.out.find('\n'));  // the code alone on stdout
 }
 
 std::string ServerProcess::ApiKey(const std::string& name) {
-    CliOutput r = RunServerCli({"api-key", "create", "--db", db_, "--name", name});
+    const CliResult r = RunServerCli({"api-key", "create", "--db", db_, "--name", name});
     if (r.exit_code != 0) throw std::runtime_error("api-key failed: " + r.err);
-    const std::string prefix = "api-key: ";
-    const size_t at = r.out.find(prefix);
-    if (at == std::string::npos) throw std::runtime_error("api-key: no key in " + r.out);
-    const size_t start = at + prefix.size();
-    return r.out.substr(start, r.out.find('\n', start) - start);
+    return ValueAfter(r.out, "api-key: ", "api-key");
+}
+
+Enrollment ServerProcess::Enroll(const std::string& kiosk_id, const std::string& grid) {
+    return EnrollOverHttp(url(), EnrollCode(kiosk_id, grid));
 }
 
 ServerProcess::Counts ServerProcess::CountTerminalRequests() const {
@@ -210,15 +259,4 @@ std::set<std::string> ServerProcess::TerminalReceiptCodes() const {
     return codes;
 }
 
-Enrollment EnrollOverHttp(const std::string& server_url, const std::string& code) {
-    HttpClient http;
-    const HttpResponse res =
-        http.PostJson(server_url + "/api/v1/enroll", nlohmann::json{{"code", code}}.dump());
-    if (res.status != 200)
-        throw std::runtime_error("enroll: HTTP " + std::to_string(res.status) + " " + res.error +
-                                 " " + res.body);
-    const auto j = nlohmann::json::parse(res.body);
-    return {j.at("token").get<std::string>(), j.at("terminal_number").get<uint32_t>()};
-}
-
-}  // namespace gk::synctest
+}  // namespace gk::test
