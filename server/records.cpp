@@ -152,8 +152,15 @@ RecordEnvelope ParseEnvelope(const json& element) {
     }
     env.data = *data;
     // nlohmann::json keeps object keys sorted, so dump() is canonical: the same content gives
-    // the same bytes whatever order or spacing the terminal sent.
-    env.content_hash = Blake2b(json{{"kind", env.kind}, {"data", env.data}}.dump());
+    // the same bytes whatever order or spacing the terminal sent. The bytes are exactly
+    // json{{"kind", kind}, {"data", data}}.dump() ("data" sorts before "kind"; kind is one of
+    // three plain words), written without copying the data into a new object.
+    std::string canonical = "{\"data\":";
+    canonical += env.data.dump();
+    canonical += ",\"kind\":\"";
+    canonical += env.kind;
+    canonical += "\"}";
+    env.content_hash = Blake2b(canonical);
     env.ok = true;
     return env;
 }

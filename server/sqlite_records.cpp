@@ -10,7 +10,7 @@ using nlohmann::json;
 Result<std::vector<KnownRecord>> SqliteStorage::FindRecords(const std::vector<std::string>& uuids) {
     std::lock_guard lock(mutex_);
     std::vector<KnownRecord> out;
-    auto q = db_->Prepare(
+    auto q = Cached(
         "SELECT content_hash, COALESCE(request_id, 0), receipt_code FROM records WHERE uuid = ?");
     if (!q) return DbError(q.error());
     for (const auto& uuid : uuids) {
@@ -35,7 +35,7 @@ Result<std::vector<RecordOutcome>> SqliteStorage::StoreRecords(
         if (!outcome) return outcome.error();  // the transaction rolls back: nothing stored
         outcomes.push_back(std::move(*outcome));
     }
-    auto seen = db_->Prepare("UPDATE terminals SET last_seen_at = ? WHERE id = ?");
+    auto seen = Cached("UPDATE terminals SET last_seen_at = ? WHERE id = ?");
     if (!seen) return DbError(seen.error());
     if (auto st = seen->Bind(1, now).Bind(2, terminal.id).Run(); !st) return DbError(st.error());
     if (auto st = tx.Commit(); !st) return Error{"busy", st.error().message};
@@ -67,7 +67,7 @@ Result<StoredRequest> SqliteStorage::SetStage(const std::string& receipt_code, S
     std::lock_guard lock(mutex_);
     Transaction tx(*db_);
     if (!tx.began()) return Error{"busy", db_->LastErrorMessage()};
-    auto q = db_->Prepare("SELECT id FROM requests WHERE receipt_code = ?");
+    auto q = Cached("SELECT id FROM requests WHERE receipt_code = ?");
     if (!q) return DbError(q.error());
     q->Bind(1, receipt_code);
     auto row = q->Step();
@@ -83,7 +83,7 @@ Result<StoredRequest> SqliteStorage::SetStage(const std::string& receipt_code, S
 Result<int64_t> SqliteStorage::InsertRequest(const ServiceRequest& r, const char* channel,
                                              const TerminalInfo* terminal, int64_t expected_at,
                                              int64_t now) {
-    auto q = db_->Prepare(
+    auto q = Cached(
         "INSERT INTO requests(uuid, receipt_code, channel, terminal_id, kiosk_id, service_code, "
         "grid_path, stage, created_at, received_at, updated_at, expected_at, record) "
         "VALUES(?,?,?,?,?,?,?,'received',?,?,?,?,?)");
@@ -108,7 +108,7 @@ Result<int64_t> SqliteStorage::InsertRequest(const ServiceRequest& r, const char
 
 Status SqliteStorage::AddStageRow(int64_t id, Stage stage, const std::string& note,
                                   const std::string& actor, int64_t now) {
-    auto q = db_->Prepare(
+    auto q = Cached(
         "INSERT INTO request_stages(request_id, stage, note, actor, at) VALUES(?,?,?,?,?)");
     if (!q) return DbError(q.error());
     q->Bind(1, id).Bind(2, StageName(stage)).Bind(3, note).Bind(4, actor).Bind(5, now);
@@ -120,11 +120,11 @@ Status SqliteStorage::AddStageRow(int64_t id, Stage stage, const std::string& no
 Status SqliteStorage::ChangeStage(int64_t id, Stage stage, const std::string& note,
                                   const std::string& actor, int64_t now) {
     if (auto st = AddStageRow(id, stage, note, actor, now); !st) return st;
-    auto u = db_->Prepare("UPDATE requests SET stage = ?, updated_at = ? WHERE id = ?");
+    auto u = Cached("UPDATE requests SET stage = ?, updated_at = ? WHERE id = ?");
     if (!u) return DbError(u.error());
     if (auto st = u->Bind(1, StageName(stage)).Bind(2, now).Bind(3, id).Run(); !st)
         return DbError(st.error());
-    auto q = db_->Prepare("SELECT uuid, receipt_code, kiosk_id FROM requests WHERE id = ?");
+    auto q = Cached("SELECT uuid, receipt_code, kiosk_id FROM requests WHERE id = ?");
     if (!q) return DbError(q.error());
     q->Bind(1, id);
     if (auto r = q->Step(); !r || !*r) return Error{"storage", "request vanished"};
@@ -140,7 +140,7 @@ Result<RecordOutcome> SqliteStorage::StoreOneRecord(const TerminalInfo& terminal
                                                     const IncomingRecord& record, int64_t now) {
     RecordOutcome out;
     out.uuid = record.uuid;
-    auto known = db_->Prepare(
+    auto known = Cached(
         "SELECT content_hash, COALESCE(request_id, 0), receipt_code FROM records WHERE uuid = ?");
     if (!known) return DbError(known.error());
     known->Bind(1, record.uuid);
@@ -155,11 +155,11 @@ Result<RecordOutcome> SqliteStorage::StoreOneRecord(const TerminalInfo& terminal
             out.reason = "uuid_reused";
         return out;
     }
-    if (auto st = db_->Exec("SAVEPOINT record"); !st) return DbError(st.error());
+    if (auto st = RunCached("SAVEPOINT record"); !st) return DbError(st.error());
     auto done = std::visit(
         [&](const auto& data) { return StoreData(terminal, record, data, now, out); }, record.data);
     if (done && out.result != RecordResult::kRejected) {
-        auto ins = db_->Prepare(
+        auto ins = Cached(
             "INSERT INTO records(uuid, kind, terminal_id, content_hash, request_id, receipt_code, "
             "received_at) "
             "VALUES(?,?,?,?,?,?,?)");
@@ -174,18 +174,18 @@ Result<RecordOutcome> SqliteStorage::StoreOneRecord(const TerminalInfo& terminal
         if (auto st = ins->Run(); !st) done = DbError(st.error());
     }
     if (!done || out.result == RecordResult::kRejected) {
-        db_->Exec("ROLLBACK TO record");
-        db_->Exec("RELEASE record");
+        RunCached("ROLLBACK TO record");
+        RunCached("RELEASE record");
         if (!done) return done.error();
         return out;
     }
-    if (auto st = db_->Exec("RELEASE record"); !st) return DbError(st.error());
+    if (auto st = RunCached("RELEASE record"); !st) return DbError(st.error());
     return out;
 }
 
 Status SqliteStorage::StoreData(const TerminalInfo& terminal, const IncomingRecord&,
                                 const NewRequestRecord& data, int64_t now, RecordOutcome& out) {
-    auto clash = db_->Prepare("SELECT 1 FROM requests WHERE receipt_code = ? OR uuid = ?");
+    auto clash = Cached("SELECT 1 FROM requests WHERE receipt_code = ? OR uuid = ?");
     if (!clash) return DbError(clash.error());
     clash->Bind(1, data.request.receipt_code).Bind(2, data.request.uuid);
     auto row = clash->Step();
@@ -203,7 +203,7 @@ Status SqliteStorage::StoreData(const TerminalInfo& terminal, const IncomingReco
                                 const NewRatingRecord& data, int64_t now, RecordOutcome& out) {
     int64_t request_id = 0;
     if (data.target == "request") {
-        auto q = db_->Prepare("SELECT id, stage FROM requests WHERE receipt_code = ?");
+        auto q = Cached("SELECT id, stage FROM requests WHERE receipt_code = ?");
         if (!q) return DbError(q.error());
         q->Bind(1, data.target_id);
         auto row = q->Step();
@@ -214,7 +214,7 @@ Status SqliteStorage::StoreData(const TerminalInfo& terminal, const IncomingReco
         if (stage == "rated") return Reject(out, "already_rated");
         if (stage != "closed") return Reject(out, "not_closed");
     }
-    auto ins = db_->Prepare(
+    auto ins = Cached(
         "INSERT INTO ratings(uuid, terminal_id, target, target_id, level, created_at) "
         "VALUES(?,?,?,?,?,?)");
     if (!ins) return DbError(ins.error());
@@ -237,11 +237,11 @@ Status SqliteStorage::StoreData(const TerminalInfo& terminal, const IncomingReco
 
 Status SqliteStorage::StoreData(const TerminalInfo& terminal, const IncomingRecord& record,
                                 const NewHeartbeatRecord& data, int64_t, RecordOutcome& out) {
-    auto ins = db_->Prepare("INSERT INTO heartbeats(uuid, terminal_id, at, body) VALUES(?,?,?,?)");
+    auto ins = Cached("INSERT INTO heartbeats(uuid, terminal_id, at, body) VALUES(?,?,?,?)");
     if (!ins) return DbError(ins.error());
     ins->Bind(1, record.uuid).Bind(2, terminal.id).Bind(3, data.at).Bind(4, data.body_json);
     if (auto st = ins->Run(); !st) return DbError(st.error());
-    auto u = db_->Prepare(
+    auto u = Cached(
         "UPDATE terminals SET last_heartbeat_at = ?1, last_heartbeat = ?2 "
         "WHERE id = ?3 AND (last_heartbeat_at IS NULL OR last_heartbeat_at <= ?1)");
     if (!u) return DbError(u.error());

@@ -60,7 +60,7 @@ Status SqliteStorage::PutCatalogue(int version, const std::string& document, int
     std::lock_guard lock(mutex_);
     Transaction tx(*db_);
     if (!tx.began()) return Error{"storage", db_->LastErrorMessage()};
-    auto q = db_->Prepare("SELECT version, document FROM catalogues ORDER BY version DESC LIMIT 1");
+    auto q = Cached("SELECT version, document FROM catalogues ORDER BY version DESC LIMIT 1");
     if (!q) return DbError(q.error());
     auto row = q->Step();
     if (!row) return DbError(row.error());
@@ -76,7 +76,7 @@ Status SqliteStorage::PutCatalogue(int version, const std::string& document, int
                                               std::to_string(stored)};
         }
     }
-    auto ins = db_->Prepare("INSERT INTO catalogues(version, document, loaded_at) VALUES(?,?,?)");
+    auto ins = Cached("INSERT INTO catalogues(version, document, loaded_at) VALUES(?,?,?)");
     if (!ins) return DbError(ins.error());
     if (auto st = ins->Bind(1, version).Bind(2, document).Bind(3, now).Run(); !st)
         return DbError(st.error());
@@ -89,7 +89,7 @@ Status SqliteStorage::PutCatalogue(int version, const std::string& document, int
 
 Result<std::string> SqliteStorage::LatestCatalogue() {
     std::lock_guard lock(mutex_);
-    auto q = db_->Prepare("SELECT document FROM catalogues ORDER BY version DESC LIMIT 1");
+    auto q = Cached("SELECT document FROM catalogues ORDER BY version DESC LIMIT 1");
     if (!q) return DbError(q.error());
     auto row = q->Step();
     if (!row) return DbError(row.error());
@@ -101,7 +101,7 @@ Result<std::string> SqliteStorage::LatestCatalogue() {
 Status SqliteStorage::AddEnrollCode(const std::string& code_hash, const std::string& kiosk_id,
                                     const std::string& grid_path, int64_t now, int64_t expires_at) {
     std::lock_guard lock(mutex_);
-    auto q = db_->Prepare(
+    auto q = Cached(
         "INSERT INTO enroll_codes(code_hash, kiosk_id, grid_path, created_at, expires_at) "
         "VALUES(?,?,?,?,?)");
     if (!q) return DbError(q.error());
@@ -116,7 +116,7 @@ Result<TerminalInfo> SqliteStorage::RedeemEnrollCode(const std::string& code_has
     std::lock_guard lock(mutex_);
     Transaction tx(*db_);
     if (!tx.began()) return Error{"storage", db_->LastErrorMessage()};
-    auto q = db_->Prepare(
+    auto q = Cached(
         "SELECT kiosk_id, grid_path FROM enroll_codes "
         "WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?");
     if (!q) return DbError(q.error());
@@ -128,19 +128,19 @@ Result<TerminalInfo> SqliteStorage::RedeemEnrollCode(const std::string& code_has
     t.kiosk_id = q->Text(0);
     t.grid_path = q->Text(1);
 
-    auto next = db_->Prepare("SELECT COALESCE(MAX(terminal_number), 0) + 1 FROM terminals");
+    auto next = Cached("SELECT COALESCE(MAX(terminal_number), 0) + 1 FROM terminals");
     if (!next) return DbError(next.error());
     if (auto r = next->Step(); !r || !*r) return Error{"storage", "cannot read terminal numbers"};
     const int64_t number = next->Int(0);
     if (number > 1048575) return Error{"exhausted", "no terminal numbers left"};
     t.terminal_number = static_cast<uint32_t>(number);
 
-    auto revoke = db_->Prepare(
+    auto revoke = Cached(
         "UPDATE terminals SET revoked_at = ? WHERE kiosk_id = ? AND revoked_at IS NULL");
     if (!revoke) return DbError(revoke.error());
     if (auto st = revoke->Bind(1, now).Bind(2, t.kiosk_id).Run(); !st) return DbError(st.error());
 
-    auto ins = db_->Prepare(
+    auto ins = Cached(
         "INSERT INTO terminals(kiosk_id, terminal_number, grid_path, token_hash, enrolled_at) "
         "VALUES(?,?,?,?,?)");
     if (!ins) return DbError(ins.error());
@@ -150,7 +150,7 @@ Result<TerminalInfo> SqliteStorage::RedeemEnrollCode(const std::string& code_has
     t.id = db_->LastInsertRowId();
 
     auto used =
-        db_->Prepare("UPDATE enroll_codes SET used_at = ?, terminal_id = ? WHERE code_hash = ?");
+        Cached("UPDATE enroll_codes SET used_at = ?, terminal_id = ? WHERE code_hash = ?");
     if (!used) return DbError(used.error());
     used->Bind(1, now).Bind(2, t.id).BindBlob(3, code_hash.data(), code_hash.size());
     if (auto st = used->Run(); !st) return DbError(st.error());
@@ -160,7 +160,7 @@ Result<TerminalInfo> SqliteStorage::RedeemEnrollCode(const std::string& code_has
 
 Result<TerminalInfo> SqliteStorage::FindTerminalByToken(const std::string& token_hash) {
     std::lock_guard lock(mutex_);
-    auto q = db_->Prepare(
+    auto q = Cached(
         "SELECT id, kiosk_id, terminal_number, grid_path FROM terminals "
         "WHERE token_hash = ? AND revoked_at IS NULL");
     if (!q) return DbError(q.error());
@@ -178,7 +178,7 @@ Result<TerminalInfo> SqliteStorage::FindTerminalByToken(const std::string& token
 
 Result<std::vector<uint32_t>> SqliteStorage::TerminalNumbersOfKiosk(const std::string& kiosk_id) {
     std::lock_guard lock(mutex_);
-    auto q = db_->Prepare("SELECT terminal_number FROM terminals WHERE kiosk_id = ?");
+    auto q = Cached("SELECT terminal_number FROM terminals WHERE kiosk_id = ?");
     if (!q) return DbError(q.error());
     q->Bind(1, kiosk_id);
     std::vector<uint32_t> out;
@@ -193,7 +193,7 @@ Result<std::vector<uint32_t>> SqliteStorage::TerminalNumbersOfKiosk(const std::s
 
 Status SqliteStorage::AddApiKey(const std::string& name, const std::string& key_hash, int64_t now) {
     std::lock_guard lock(mutex_);
-    auto q = db_->Prepare("INSERT INTO api_keys(name, key_hash, created_at) VALUES(?,?,?)");
+    auto q = Cached("INSERT INTO api_keys(name, key_hash, created_at) VALUES(?,?,?)");
     if (!q) return DbError(q.error());
     q->Bind(1, name).BindBlob(2, key_hash.data(), key_hash.size()).Bind(3, now);
     if (auto st = q->Run(); !st) {
@@ -206,7 +206,7 @@ Status SqliteStorage::AddApiKey(const std::string& name, const std::string& key_
 
 Result<bool> SqliteStorage::ApiKeyValid(const std::string& key_hash) {
     std::lock_guard lock(mutex_);
-    auto q = db_->Prepare("SELECT 1 FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL");
+    auto q = Cached("SELECT 1 FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL");
     if (!q) return DbError(q.error());
     q->BindBlob(1, key_hash.data(), key_hash.size());
     auto row = q->Step();
@@ -307,11 +307,11 @@ Result<FeedPage> SqliteStorage::ReadFeed(const std::string& kiosk_id, int64_t af
 Result<FeedPage> SqliteStorage::ReadFeedLocked(const std::string& kiosk_id, int64_t after_seq,
                                                int limit) {
     FeedPage page;
-    auto last = db_->Prepare("SELECT COALESCE(MAX(seq), 0) FROM feed_events");
+    auto last = Cached("SELECT COALESCE(MAX(seq), 0) FROM feed_events");
     if (!last) return DbError(last.error());
     if (auto r = last->Step(); !r || !*r) return Error{"storage", "cannot read feed"};
     page.last_seq = last->Int(0);
-    auto q = db_->Prepare(
+    auto q = Cached(
         "SELECT seq, kind, payload FROM feed_events "
         "WHERE seq > ?1 AND (audience IS NULL OR audience = ?2) "
         "AND NOT (kind = 'catalogue' AND seq < "
@@ -334,8 +334,31 @@ Result<FeedPage> SqliteStorage::ReadFeedLocked(const std::string& kiosk_id, int6
 
 // [SECTION] helpers ----------------------------------------------------------------------------
 
+CachedStatement SqliteStorage::Cached(std::string_view sql) {
+    auto it = statements_.find(sql);
+    if (it == statements_.end()) {
+        auto q = db_->Prepare(sql);
+        if (!q) return CachedStatement(q.error());
+        it = statements_.emplace(std::string(sql), CacheEntry{std::move(*q)}).first;
+    }
+    CacheEntry& entry = it->second;
+    if (entry.in_use) {  // the same SQL held further up the stack: a one-off statement
+        auto q = db_->Prepare(sql);
+        if (!q) return CachedStatement(q.error());
+        return CachedStatement(std::move(*q));
+    }
+    entry.in_use = true;
+    return CachedStatement(&entry.statement, &entry.in_use);
+}
+
+Status SqliteStorage::RunCached(std::string_view sql) {
+    auto q = Cached(sql);
+    if (!q) return q.error();
+    return q->Run();
+}
+
 Result<std::string> SqliteStorage::GetMeta(const char* key) {
-    auto q = db_->Prepare("SELECT value FROM meta WHERE key = ?");
+    auto q = Cached("SELECT value FROM meta WHERE key = ?");
     if (!q) return DbError(q.error());
     q->Bind(1, key);
     auto row = q->Step();
@@ -344,7 +367,7 @@ Result<std::string> SqliteStorage::GetMeta(const char* key) {
 }
 
 Status SqliteStorage::PutMeta(const char* key, const std::string& value) {
-    auto q = db_->Prepare("INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)");
+    auto q = Cached("INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)");
     if (!q) return DbError(q.error());
     q->Bind(1, key).BindBlob(2, value.data(), value.size());
     if (auto st = q->Run(); !st) return DbError(st.error());
@@ -353,7 +376,7 @@ Status SqliteStorage::PutMeta(const char* key, const std::string& value) {
 
 Status SqliteStorage::AddFeedEvent(const char* kind, const std::string* audience,
                                    const std::string& payload, int64_t now) {
-    auto q = db_->Prepare(
+    auto q = Cached(
         "INSERT INTO feed_events(kind, audience, payload, created_at) VALUES(?,?,?,?)");
     if (!q) return DbError(q.error());
     q->Bind(1, kind);
@@ -369,7 +392,7 @@ Status SqliteStorage::AddFeedEvent(const char* kind, const std::string* audience
 Result<StoredRequest> SqliteStorage::FindLocked(const char* where, int64_t id,
                                                 const std::string& code) {
     auto q =
-        db_->Prepare(std::string("SELECT ") + kRequestColumns + " FROM requests WHERE " + where);
+        Cached(std::string("SELECT ") + kRequestColumns + " FROM requests WHERE " + where);
     if (!q) return DbError(q.error());
     if (code.empty())
         q->Bind(1, id);
@@ -380,7 +403,7 @@ Result<StoredRequest> SqliteStorage::FindLocked(const char* where, int64_t id,
     if (!*row) return Error{"not_found", "no such request"};
     auto r = ReadRequestRow(*q);
     if (!r) return r.error();
-    auto h = db_->Prepare(
+    auto h = Cached(
         "SELECT stage, note, actor, at FROM request_stages WHERE request_id = ? ORDER BY id");
     if (!h) return DbError(h.error());
     h->Bind(1, r->id);

@@ -10,6 +10,9 @@
 
 #include <memory>
 #include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
 #include <nlohmann/json.hpp>
 
 #include "core/request_json.h"
@@ -43,6 +46,41 @@ inline Result<StoredRequest> ReadRequestRow(Statement& s) {
     out.request = std::move(*request);
     return out;
 }
+
+// A statement from SqliteStorage's cache, held for one use: reset (bindings cleared, read lock
+// released) when the holder goes out of scope. Reads like Result<Statement>: test it, then ->.
+class CachedStatement {
+  public:
+    CachedStatement(Statement* stmt, bool* in_use) : stmt_(stmt), in_use_(in_use) {}
+    explicit CachedStatement(Statement owned)
+        : owned_(std::make_unique<Statement>(std::move(owned))), stmt_(owned_.get()) {}
+    explicit CachedStatement(Error error) : error_(std::move(error)) {}
+    CachedStatement(CachedStatement&& o) noexcept
+        : owned_(std::move(o.owned_)), stmt_(o.stmt_), in_use_(o.in_use_),
+          error_(std::move(o.error_)) {
+        o.stmt_ = nullptr;
+        o.in_use_ = nullptr;
+    }
+    CachedStatement(const CachedStatement&) = delete;
+    CachedStatement& operator=(const CachedStatement&) = delete;
+    CachedStatement& operator=(CachedStatement&&) = delete;
+    ~CachedStatement() {
+        if (stmt_ && in_use_) {
+            stmt_->Reset();
+            *in_use_ = false;
+        }
+    }
+    explicit operator bool() const { return stmt_ != nullptr; }
+    const Error& error() const { return error_; }
+    Statement* operator->() { return stmt_; }
+    Statement& operator*() { return *stmt_; }
+
+  private:
+    std::unique_ptr<Statement> owned_;  // a one-off, when the cached one is already in use
+    Statement* stmt_ = nullptr;
+    bool* in_use_ = nullptr;
+    Error error_;
+};
 
 class SqliteStorage final : public Storage {
   public:
@@ -98,9 +136,24 @@ class SqliteStorage final : public Storage {
     Status StoreData(const TerminalInfo& terminal, const IncomingRecord& record,
                      const NewHeartbeatRecord& data, int64_t, RecordOutcome& out);
     static Status Reject(RecordOutcome& out, const char* reason);
+    // The prepared statement for fixed SQL text, prepared once per connection and reused
+    // (SQLite re-prepares by itself after a schema change). Expects the mutex held.
+    CachedStatement Cached(std::string_view sql);
+    Status RunCached(std::string_view sql);
+
+    struct CacheEntry {
+        Statement statement;
+        bool in_use = false;
+    };
 
     std::mutex mutex_;
     std::unique_ptr<Database> db_;
+    // After db_, so the statements are finalised before the connection closes.
+    struct SqlHash {
+        using is_transparent = void;
+        size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
+    };
+    std::unordered_map<std::string, CacheEntry, SqlHash, std::equal_to<>> statements_;
 };
 
 }  // namespace gk::server::sqlite
