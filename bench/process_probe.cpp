@@ -11,6 +11,8 @@
 // [SECTION] Figures
 #include "bench/process_probe.h"
 
+#include "tests/support/child_env.h"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <httplib.h>
@@ -37,7 +39,6 @@
 #include <sstream>
 #include <thread>
 
-extern char** environ;
 
 namespace gk::bench {
 
@@ -66,27 +67,10 @@ namespace {
 // Everything the child needs is built before fork(): after it, only exec-safe calls.
 Child SpawnKeeping(const std::vector<std::string>& argv, const EnvChanges& env,
                    const std::string& log_path, int keep_fd) {
-    std::map<std::string, std::string> vars;
-    for (char** e = environ; *e != nullptr; ++e) {
-        const std::string_view kv(*e);
-        const size_t eq = kv.find('=');
-        if (eq != std::string_view::npos)
-            vars[std::string(kv.substr(0, eq))] = std::string(kv.substr(eq + 1));
-    }
-    for (const auto& [name, value] : env) {
-        if (value)
-            vars[name] = *value;
-        else
-            vars.erase(name);
-    }
-    std::vector<std::string> env_strings;
-    for (const auto& [name, value] : vars) env_strings.push_back(name + "=" + value);
-    std::vector<char*> envp, args;
-    for (auto& s : env_strings) envp.push_back(s.data());
-    envp.push_back(nullptr);
+    std::vector<std::string> env_strings = test::ChildEnvironment(env);
+    std::vector<char*> envp = test::CStringArray(env_strings);
     std::vector<std::string> argv_copy = argv;
-    for (auto& s : argv_copy) args.push_back(s.data());
-    args.push_back(nullptr);
+    std::vector<char*> args = test::CStringArray(argv_copy);
     const int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     const int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
 

@@ -29,7 +29,8 @@
 #include <thread>
 #include <vector>
 
-extern char** environ;
+#include "tests/support/child_env.h"
+
 
 namespace gk::uitest {
 
@@ -98,26 +99,10 @@ class Process {
   public:
     Process(const std::vector<std::string>& argv, const EnvChanges& env, const fs::path& out_file,
             const fs::path& err_file) {
-        std::map<std::string, std::string> vars;
-        for (char** e = environ; *e; ++e) {
-            const std::string kv(*e);
-            const size_t eq = kv.find('=');
-            if (eq != std::string::npos) vars[kv.substr(0, eq)] = kv.substr(eq + 1);
-        }
-        for (const auto& [k, v] : env) {
-            if (v)
-                vars[k] = *v;
-            else
-                vars.erase(k);
-        }
-        std::vector<std::string> env_strings;
-        for (const auto& [k, v] : vars) env_strings.push_back(k + "=" + v);
-        std::vector<char*> envp, args;
-        for (auto& s : env_strings) envp.push_back(s.data());
-        envp.push_back(nullptr);
+        std::vector<std::string> env_strings = test::ChildEnvironment(env);
+        std::vector<char*> envp = test::CStringArray(env_strings);
         std::vector<std::string> argv_copy = argv;
-        for (auto& s : argv_copy) args.push_back(s.data());
-        args.push_back(nullptr);
+        std::vector<char*> args = test::CStringArray(argv_copy);
         const std::string out = out_file.string(), err = err_file.string();
         pid_ = ::fork();
         if (pid_ == 0) {
