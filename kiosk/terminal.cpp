@@ -42,14 +42,21 @@ namespace {
 // ---------------------------------------------------------------------------------------------
 
 std::atomic<bool> g_stop_requested{false};
-Uint32 g_wake_event = 0;  // SDL user event: a worker or a signal wants the loop to look
+Uint32 g_wake_event = 0;        // SDL user event: a worker or a signal wants the loop to look
+SDL_sem* g_wake_sem = nullptr;  // posted with every wake event (see RunInteractive)
 
-void OnStopSignal(int) {
-    g_stop_requested = true;
-    // SDL_PushEvent is what SDL's own signal handler uses to deliver SDL_QUIT.
+// Wakes the loop from any thread (and from a signal handler: SDL_PushEvent is what SDL's own
+// handler uses to deliver SDL_QUIT, and SDL_SemPost is sem_post, which is async-signal-safe).
+void WakeLoop() {
     SDL_Event e{};
     e.type = g_wake_event;
     SDL_PushEvent(&e);
+    if (g_wake_sem) SDL_SemPost(g_wake_sem);
+}
+
+void OnStopSignal(int) {
+    g_stop_requested = true;
+    WakeLoop();
 }
 
 int Fail(int code, const std::string& reason) {
@@ -67,6 +74,8 @@ public:
     ~Terminal() {
         if (sync_) sync_->Stop();
         font_library_.Shutdown();
+        if (g_wake_sem) SDL_DestroySemaphore(g_wake_sem);
+        g_wake_sem = nullptr;
         window_.Shutdown();
         if (ImGui::GetCurrentContext()) ImGui::DestroyContext();
     }
@@ -174,6 +183,7 @@ int Terminal::Start() {
         return Fail(4, st.error().message);
     }
     g_wake_event = SDL_RegisterEvents(1);
+    g_wake_sem = SDL_CreateSemaphore(0);
     std::signal(SIGTERM, OnStopSignal);
     std::signal(SIGINT, OnStopSignal);
 
@@ -244,11 +254,7 @@ void Terminal::StartSync() {
     }
     // The worker always runs on real time, also in script mode: its backoff and the server's
     // Retry-After are about the network, not about the resident's simulated session.
-    sync_ = std::make_unique<SyncWorker>(so, *store_, sync_clock_, [] {
-        SDL_Event e{};
-        e.type = g_wake_event;
-        SDL_PushEvent(&e);
-    });
+    sync_ = std::make_unique<SyncWorker>(so, *store_, sync_clock_, [] { WakeLoop(); });
     app_->SetOnSubmitted([this] { sync_->Wake(); });
     sync_->Start();
     log::Info("sync to " + so.server_url);
@@ -332,11 +338,7 @@ void Terminal::RenderFrame(const std::string& screenshot_path) {
     window_.Present();
     if (full_glyphs_pending_) {
         full_glyphs_pending_ = false;
-        font_library_.BuildFullInBackground([] {
-            SDL_Event e{};
-            e.type = g_wake_event;
-            SDL_PushEvent(&e);
-        });
+        font_library_.BuildFullInBackground([] { WakeLoop(); });
     }
     if (!options_.layout_dump.empty() && !layout_.WriteAtomically(options_.layout_dump)) {
         log::Warn("cannot write layout dump " + options_.layout_dump);
@@ -360,8 +362,17 @@ int Terminal::RunInteractive() {
         } else {
             // Idle: sleep until an event, the next countdown second or the clock's minute.
             const int64_t wait = std::clamp<int64_t>(app_->NextWakeMs() - clock_.MonotonicMs(), 1, 60000);
-            if (SDL_WaitEventTimeout(&e, static_cast<int>(wait))) {
-                HandleEvent(e);
+            if (window_.has_input_events()) {
+                if (SDL_WaitEventTimeout(&e, static_cast<int>(wait))) {
+                    HandleEvent(e);
+                    while (SDL_PollEvent(&e)) HandleEvent(e);
+                }
+            } else {
+                // SDL's dummy driver has no input to wait for, and its SDL_WaitEventTimeout
+                // polls every millisecond; only our own wake-ups can come, so block on them.
+                SDL_SemWaitTimeout(g_wake_sem, static_cast<Uint32>(wait));
+                while (SDL_SemTryWait(g_wake_sem) == 0) {
+                }
                 while (SDL_PollEvent(&e)) HandleEvent(e);
             }
         }

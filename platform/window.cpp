@@ -21,6 +21,7 @@ Status Window::Init(const WindowOptions& options) {
     // With no display SDL quietly falls back to its invisible "offscreen" driver; a terminal
     // nobody can see must say so (exit 4) unless that driver was asked for.
     const char* driver = SDL_GetCurrentVideoDriver();
+    has_input_events_ = !(driver && (std::string(driver) == "dummy" || std::string(driver) == "offscreen"));
     const char* wanted = SDL_getenv("SDL_VIDEODRIVER");
     if (driver && std::string(driver) == "offscreen" && !(wanted && std::string(wanted) == "offscreen")) {
         SDL_Quit();

@@ -42,6 +42,8 @@ public:
     int height() const;
     bool fullscreen() const { return options_.fullscreen; }
     bool software() const { return software_; }
+    // False for SDL's dummy video driver (headless tests): no input can arrive through it.
+    bool has_input_events() const { return has_input_events_; }
     SDL_Renderer* renderer() { return renderer_; }
     SDL_Window* sdl_window() { return window_; }
 
@@ -51,6 +53,7 @@ private:
     SDL_Renderer* renderer_ = nullptr;
     bool software_ = false;
     bool imgui_backend_ = false;
+    bool has_input_events_ = true;
 };
 
 // Writes RGBA8 pixels as a PNG file (atomically: temp file + rename).
