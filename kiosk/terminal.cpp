@@ -232,6 +232,8 @@ Status Terminal::BuildFonts() {
 void Terminal::ReloadCatalogueIfNewer() {
     if (!catalogue_check_pending_ || app_->state().screen != Screen::kAttract) return;
     catalogue_check_pending_ = false;
+    // Every upload wakes the loop; only a new version is worth reading and parsing.
+    if (store_->CatalogueVersion().value_or(catalogue_.version) == catalogue_.version) return;
     auto fresh = store_->LoadCatalogue();
     if (!fresh || fresh->version == catalogue_.version) return;
     log::Info("catalogue version " + std::to_string(catalogue_.version) + " -> " + std::to_string(fresh->version));

@@ -375,14 +375,10 @@ void App::Next() {
     if (!problems.empty()) {
         s.problems = std::move(problems);
         // Put the cursor where the first problem is.
-        const std::string& f = s.problems.front().field;
-        if (f == "description") s.focus = Field::kDescription;
-        else if (f == "location.building") s.focus = Field::kBuilding;
-        else if (f == "location.unit") s.focus = Field::kUnit;
-        else if (f == "location.room") s.focus = Field::kRoom;
-        else if (f == "contact.phone") s.focus = Field::kPhone;
-        else if (f == "contact.name") s.focus = Field::kName;
-        else if (f == "contact.relation") s.focus = Field::kRelation;
+        for (Field f : {Field::kDescription, Field::kBuilding, Field::kUnit, Field::kRoom, Field::kPhone,
+                        Field::kName, Field::kRelation}) {
+            if (ProblemField(f) == s.problems.front().field) s.focus = f;
+        }
         return;
     }
     switch (state_.screen) {
@@ -408,7 +404,7 @@ void App::Next() {
 
 namespace {
 
-RequestView ViewOf(const StoredRequest& stored, const Catalogue& catalogue) {
+RequestView ViewOf(const StoredRequest& stored) {
     RequestView v;
     v.receipt_code = stored.request.receipt_code;
     v.service_code = stored.request.service_code;
@@ -417,7 +413,6 @@ RequestView ViewOf(const StoredRequest& stored, const Catalogue& catalogue) {
     v.created_at_unix = stored.request.created_at_unix;
     v.due_at_unix = stored.sla_due_at_unix;
     for (const auto& h : stored.history) v.history.push_back({h.stage, h.at_unix, h.note});
-    (void)catalogue;
     return v;
 }
 
@@ -460,7 +455,7 @@ void App::Submit() {
     log::Info("request saved: service=" + stored->request.service_code);
     // The draft leaves memory with the submit: only the receipt stays for this session.
     s.draft = Draft{};
-    s.receipt = ViewOf(*stored, catalogue_);
+    s.receipt = ViewOf(*stored);
     Go(Screen::kReceipt);
     if (on_submitted_) on_submitted_();
 }
@@ -471,7 +466,7 @@ void App::RefreshFromStore() {
     for (std::optional<RequestView>* view : {&s.receipt, &s.track_result}) {
         if (!view->has_value()) continue;
         auto found = store_->FindByReceipt((*view)->receipt_code);
-        if (found.ok() && found->has_value()) *view = ViewOf(**found, catalogue_);
+        if (found.ok() && found->has_value()) *view = ViewOf(**found);
     }
 }
 
@@ -502,7 +497,7 @@ void App::LookUpTrack() {
         s.track_error_key = "track.error_unknown";
         return;
     }
-    s.track_result = ViewOf(**found, catalogue_);
+    s.track_result = ViewOf(**found);
 }
 
 }  // namespace gk

@@ -42,6 +42,16 @@ Status Store::SaveCatalogue(std::string_view json_text) {
     return Ok{};
 }
 
+std::optional<int> Store::CatalogueVersion() {
+    std::lock_guard lock(mutex_);
+    auto st = Prepared(kSelectVersion);
+    if (!st) return std::nullopt;
+    Cached c(*st);
+    auto row = c->Step();
+    if (!row || !*row) return std::nullopt;
+    return static_cast<int>(c->Int(0));
+}
+
 std::optional<Catalogue> Store::LoadCatalogue() {
     std::string document;
     {

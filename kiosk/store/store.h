@@ -108,6 +108,7 @@ class Store {
     // is older than the one stored (a rollback); the same version replaces it.
     Status SaveCatalogue(std::string_view json_text);
     std::optional<Catalogue> LoadCatalogue();
+    std::optional<int> CatalogueVersion();  // cheap: no document read or parsed
 
     // --- Requests -------------------------------------------------------------------------
     // Gives the request its uuid, receipt code and created_at, and writes the request, its

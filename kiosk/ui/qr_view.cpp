@@ -8,7 +8,7 @@
 
 namespace gk {
 
-bool DrawQr(Ui& ui, std::string_view text, const Rect& r) {
+bool DrawQr(std::string_view text, const Rect& r) {
     // Encoded once per distinct text: a frame must not pay for encoding.
     static std::string cached_text;
     static Result<QrMatrix> cached = Error{"qr", "none"};
@@ -33,7 +33,6 @@ bool DrawQr(Ui& ui, std::string_view text, const Rect& r) {
             dl->AddRectFilled(ImVec2(px, py), ImVec2(px + module, py + module), IM_COL32_BLACK);
         }
     }
-    (void)ui;
     return true;
 }
 

@@ -9,6 +9,6 @@ namespace gk {
 
 // Draws the code for `text` inside r (square, quiet zone included). Returns false if it
 // could not be encoded.
-bool DrawQr(Ui& ui, std::string_view text, const Rect& r);
+bool DrawQr(std::string_view text, const Rect& r);
 
 }  // namespace gk

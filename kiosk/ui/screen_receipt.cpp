@@ -18,7 +18,7 @@ Action DrawReceipt(Ui& ui) {
     const Rect qr_r = stacked ? Rect{content.x + (content.w - qr_side) * 0.5f, content.y + ui.px(560), qr_side, qr_side}
                               : Rect{content.x + content.w - pad - qr_side, content.y + pad, qr_side, qr_side};
     const std::string url = ui.state.public_url + "/t/" + receipt->receipt_code;
-    DrawQr(ui, url, qr_r);
+    DrawQr(url, qr_r);
     LabelCentered(ui, ui.fonts.body, ui.T("receipt.scan"), Rect{qr_r.x - ui.px(60), qr_r.y + qr_r.h + ui.px(8), qr_r.w + ui.px(120), ui.px(50)},
                   ui.theme.text);
 

@@ -13,8 +13,7 @@ Action DrawRequestGroup(Ui& ui) {
     const float gap = ui.px(24);
     const float tw = (area.w - gap * (cols - 1)) / cols;
     const float th = std::max(ui.px(110), std::min(ui.px(200), (area.h - gap * (rows - 1)) / std::max(rows, 1)));
-    const float content_w = BeginScroll(ui, "##groups", area);
-    (void)content_w;
+    BeginScroll(ui, "##groups", area);
     const ImVec2 origin = ImGui::GetCursorScreenPos();
     const std::string lang(ui.lang_code());
     for (size_t i = 0; i < groups.size(); ++i) {

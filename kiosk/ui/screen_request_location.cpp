@@ -31,15 +31,13 @@ Action DrawRequestLocation(Ui& ui) {
         {Field::kUnit, "request.unit", "request.unit_hint", d.unit, false},
         {Field::kRoom, "request.room", "request.room_hint", d.room, false},
     };
-    float row_h = 0;
     for (int i = 0; i < 3; ++i) {
         const Spec& s = specs[i];
         const std::string label = ui.T(s.label) + (s.required ? ui.T("common.required") : ui.T("common.optional"));
         const Rect r = stacked ? Rect{area.x, y + i * (fh + gap + ui.px(40)), fw, fh}
                                : Rect{area.x + i * (fw + gap), y, fw, fh};
-        row_h = std::max(row_h, TextField(ui, s.field, label, s.value, ui.T(s.hint), r, kMaxLocationFieldChars, action));
+        TextField(ui, s.field, label, s.value, ui.T(s.hint), r, kMaxLocationFieldChars, action);
     }
-    (void)row_h;
     const float kb_h = KeyboardHeight(ui, KeyboardKind::kText);
     if (!ui.state.session.notice_key.empty()) {
         ProblemLine(ui, ui.state.session.notice_key, ImVec2(area.x, area.y + area.h - kb_h - ui.px(50)), area.w);
