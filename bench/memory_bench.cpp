@@ -23,7 +23,6 @@ namespace {
 
 constexpr int kSampleMs = 3;  // short enough to catch the atlas upload's brief peak
 
-
 struct Sample {
     Memory at_end;         // settle_ms after the first frame
     long peak_pss_kb = 0;  // largest sampled PSS

@@ -11,8 +11,6 @@
 // [SECTION] Figures
 #include "bench/process_probe.h"
 
-#include "tests/support/child_env.h"
-
 #include <dirent.h>
 #include <fcntl.h>
 #include <httplib.h>
@@ -39,6 +37,7 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/support/child_env.h"
 
 namespace gk::bench {
 

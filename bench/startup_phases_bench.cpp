@@ -79,7 +79,8 @@ void BM_FontsQuick(benchmark::State& state) {
     for (auto _ : state) {
         FontLibrary library;
         const auto t0 = SteadyClock::now();
-        auto loaded = library.Load(g_kiosk->Fonts(), g_kiosk->GlyphTexts(), g_kiosk->DisplayTexts());
+        auto loaded =
+            library.Load(g_kiosk->Fonts(), g_kiosk->GlyphTexts(), g_kiosk->DisplayTexts());
         state.SetIterationTime(SecondsSince(t0));
         if (!loaded) {
             state.SkipWithError("FontLibrary::Load");
@@ -98,7 +99,8 @@ void BM_FontsFull(benchmark::State& state) {
     for (auto _ : state) {
         FontLibrary library;
         const auto t0 = SteadyClock::now();
-        auto loaded = library.Load(g_kiosk->Fonts(), g_kiosk->GlyphTexts(), g_kiosk->DisplayTexts());
+        auto loaded =
+            library.Load(g_kiosk->Fonts(), g_kiosk->GlyphTexts(), g_kiosk->DisplayTexts());
         if (loaded) {
             if (auto st = library.BuildFullNow(*loaded); !st) loaded = st.error();
         }
@@ -122,7 +124,8 @@ void BM_FontsBackgroundReady(benchmark::State& state) {
         bool ready = false;
         FontLibrary library;
         const auto t0 = SteadyClock::now();
-        auto loaded = library.Load(g_kiosk->Fonts(), g_kiosk->GlyphTexts(), g_kiosk->DisplayTexts());
+        auto loaded =
+            library.Load(g_kiosk->Fonts(), g_kiosk->GlyphTexts(), g_kiosk->DisplayTexts());
         if (loaded) {
             library.BuildFullInBackground([&] {
                 std::lock_guard lock(mutex);

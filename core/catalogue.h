@@ -14,33 +14,35 @@ namespace gk {
 struct LocalText {
     std::string zh;
     std::string en;
-    const std::string& In(std::string_view lang) const { return lang == "en" && !en.empty() ? en : zh; }
+    const std::string& In(std::string_view lang) const {
+        return lang == "en" && !en.empty() ? en : zh;
+    }
 };
 
 // What a service asks the resident for, beyond the description.
 struct ServiceAttributes {
     bool location_required = true;  // 楼栋/单元/门牌 asked and at least building required
-    bool contact_required = false;   // anonymous not allowed (e.g. 低保咨询 needs a call back)
+    bool contact_required = false;  // anonymous not allowed (e.g. 低保咨询 needs a call back)
 };
 
 struct Service {
-    std::string code;                   // stable, e.g. "city.streetlight"; [a-z0-9._-], ≤ 40
+    std::string code;  // stable, e.g. "city.streetlight"; [a-z0-9._-], ≤ 40
     LocalText name;
     LocalText description;
     ServiceAttributes attributes;
     std::vector<LocalText> quick_phrases;  // e.g. 路灯不亮
-    int sla_days = 7;                   // expected days to close, 1..365
+    int sla_days = 7;                      // expected days to close, 1..365
 };
 
 struct ServiceGroup {
-    std::string code;                   // e.g. "city", "civil"
+    std::string code;  // e.g. "city", "civil"
     LocalText name;
-    std::string icon;                   // short glyph text shown on the tile, may be empty
+    std::string icon;  // short glyph text shown on the tile, may be empty
     std::vector<Service> services;
 };
 
 struct Catalogue {
-    int version = 0;                    // increases with every published change
+    int version = 0;  // increases with every published change
     std::vector<ServiceGroup> groups;
 
     const Service* FindService(std::string_view code) const;

@@ -15,11 +15,11 @@ namespace gk {
 
 enum class Lang { kZh, kEn };
 
-std::string_view LangCode(Lang lang);                 // "zh" | "en"
-bool ParseLang(std::string_view code, Lang& out);     // accepts "zh", "zh-CN", "en", "en-US"
+std::string_view LangCode(Lang lang);              // "zh" | "en"
+bool ParseLang(std::string_view code, Lang& out);  // accepts "zh", "zh-CN", "en", "en-US"
 
 class Strings {
-public:
+  public:
     // Parses one language file. Every value must be a string; keys must be non-empty.
     Status Load(Lang lang, std::string_view json_text);
     // Loads zh.json and en.json from a directory.
@@ -35,7 +35,7 @@ public:
     // Keys present in zh but missing in en (for the catalogue's own test).
     std::vector<std::string> MissingIn(Lang lang) const;
 
-private:
+  private:
     std::map<std::string, std::string, std::less<>> table_[2];
     mutable std::string fallback_;
 };

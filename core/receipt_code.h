@@ -21,7 +21,7 @@
 
 namespace gk {
 
-constexpr int kReceiptCodeLength = 16;       // characters, without separators
+constexpr int kReceiptCodeLength = 16;  // characters, without separators
 constexpr uint32_t kMaxTerminalNumber = (1u << 20) - 1;
 constexpr uint32_t kMaxReceiptCounter = (1u << 25) - 1;
 constexpr size_t kReceiptSecretBytes = 32;

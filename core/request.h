@@ -24,10 +24,10 @@ enum class Stage {
     kReopened,
 };
 
-std::string_view StageName(Stage stage);                    // "in_progress"
-std::optional<Stage> ParseStage(std::string_view name);     // inverse of StageName
-bool StageIsOpen(Stage stage);                              // Open311 status: open|closed
-std::string_view StageI18nKey(Stage stage);                 // "stage.in_progress"
+std::string_view StageName(Stage stage);                 // "in_progress"
+std::optional<Stage> ParseStage(std::string_view name);  // inverse of StageName
+bool StageIsOpen(Stage stage);                           // Open311 status: open|closed
+std::string_view StageI18nKey(Stage stage);              // "stage.in_progress"
 
 // Where inside the grid (楼栋/单元/门牌). Empty fields are allowed where the service allows.
 struct GridLocation {
@@ -45,14 +45,14 @@ struct Contact {
 
 // A request as the terminal writes it and the server stores it.
 struct ServiceRequest {
-    std::string uuid;           // fixed when written on the terminal; unique forever
-    std::string receipt_code;   // 16 Crockford base32 characters, no separators
-    std::string service_code;   // from the catalogue
-    std::string description;    // UTF-8, at most kMaxDescriptionChars code points
+    std::string uuid;          // fixed when written on the terminal; unique forever
+    std::string receipt_code;  // 16 Crockford base32 characters, no separators
+    std::string service_code;  // from the catalogue
+    std::string description;   // UTF-8, at most kMaxDescriptionChars code points
     GridLocation location;
     Contact contact;
-    std::string grid_path;      // "市/区/街道/社区/网格", routes up the chain of responsibility
-    std::string lang;           // "zh" or "en": the resident's language at submit
+    std::string grid_path;  // "市/区/街道/社区/网格", routes up the chain of responsibility
+    std::string lang;       // "zh" or "en": the resident's language at submit
     int64_t created_at_unix = 0;  // seconds, wall clock
 };
 

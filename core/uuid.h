@@ -6,7 +6,7 @@
 
 namespace gk {
 
-std::string NewUuid();                   // "3f2b...-....", lower case, 36 characters
-bool IsUuid(std::string_view text);      // shape check: 8-4-4-4-12 lower-case hex
+std::string NewUuid();               // "3f2b...-....", lower case, 36 characters
+bool IsUuid(std::string_view text);  // shape check: 8-4-4-4-12 lower-case hex
 
 }  // namespace gk

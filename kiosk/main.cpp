@@ -42,7 +42,8 @@ int main(int argc, char** argv) {
         }
         o.windowed_w = std::stoi(m[1]);
         o.windowed_h = std::stoi(m[2]);
-        if (o.windowed_w < 320 || o.windowed_h < 320 || o.windowed_w > 8192 || o.windowed_h > 8192) {
+        if (o.windowed_w < 320 || o.windowed_h < 320 || o.windowed_w > 8192 ||
+            o.windowed_h > 8192) {
             std::fprintf(stderr, "gridkiosk: --windowed: each side must be 320..8192\n");
             return 2;
         }

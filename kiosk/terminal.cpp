@@ -67,7 +67,7 @@ int Fail(int code, const std::string& reason) {
 constexpr int kSettleFramesAfterChange = 3;  // frames drawn after any input or change
 
 class Terminal {
-public:
+  public:
     Terminal(const TerminalOptions& options, const KioskConfig& config, Clock& clock,
              SimulatedClock* simulated)
         : options_(options), config_(config), clock_(clock), simulated_(simulated) {}
@@ -84,7 +84,7 @@ public:
     int RunInteractive();
     int RunScript(const std::vector<ScriptStep>& steps);
 
-private:
+  private:
     void StartSync();
     Status BuildFonts();
     void ReloadCatalogueIfNewer();
@@ -123,7 +123,8 @@ int Terminal::Start() {
     const int64_t t0 = phase_clock.MonotonicMs();
     std::string phases;
     const auto phase = [&](const char* name) {
-        phases += std::string(phases.empty() ? "" : " ") + name + "=" + std::to_string(phase_clock.MonotonicMs() - t0);
+        phases += std::string(phases.empty() ? "" : " ") + name + "=" +
+                  std::to_string(phase_clock.MonotonicMs() - t0);
     };
     // Store first: nothing is shown before we know records are safe.
     auto store = Store::Open(options_.data_dir, clock_, StoreOptions{config_.max_queue, 0});
@@ -134,11 +135,13 @@ int Terminal::Start() {
     store_ = std::move(*store);
     const OpenReport& report = store_->open_report();
     if (!report.recovered_from.empty()) {
-        log::Warn("database was damaged (" + report.damage + "); moved to " + report.recovered_from +
+        log::Warn("database was damaged (" + report.damage + "); moved to " +
+                  report.recovered_from +
                   ", rows recovered=" + std::to_string(report.rows_recovered));
     }
     if (store_->terminal_number() == 0 && config_.terminal_number > 0) {
-        if (auto st = store_->set_terminal_number(static_cast<uint32_t>(config_.terminal_number)); !st) {
+        if (auto st = store_->set_terminal_number(static_cast<uint32_t>(config_.terminal_number));
+            !st) {
             return Fail(3, "database: " + st.error().message);
         }
     }
@@ -149,7 +152,8 @@ int Terminal::Start() {
     if (const std::string grid = store_->grid_path(); !grid.empty()) config_.grid_path = grid;
 
     const std::string assets = FindAssetsDir();
-    if (auto st = strings_.LoadDir(assets + "/i18n"); !st) return Fail(2, "assets: " + st.error().message);
+    if (auto st = strings_.LoadDir(assets + "/i18n"); !st)
+        return Fail(2, "assets: " + st.error().message);
     // The catalogue the server last sent, else the one shipped with the terminal.
     if (auto cached = store_->LoadCatalogue()) {
         catalogue_ = std::move(*cached);
@@ -161,7 +165,8 @@ int Terminal::Start() {
         auto parsed = ParseCatalogueJson(text);
         if (!parsed) return Fail(2, "assets: catalogue.json: " + parsed.error().message);
         catalogue_ = std::move(*parsed);
-        if (auto st = store_->SaveCatalogue(text); !st) log::Warn("cannot cache catalogue: " + st.error().message);
+        if (auto st = store_->SaveCatalogue(text); !st)
+            log::Warn("cannot cache catalogue: " + st.error().message);
     }
 
     phase("store_assets");
@@ -210,7 +215,8 @@ Status Terminal::BuildFonts() {
     fo.base_px = std::round(30.0f * std::min(window_.width(), window_.height()) / 1080.0f);
     fo.base_px = std::clamp(fo.base_px, 14.0f, 60.0f);
     std::vector<std::string> texts, display;
-    for (auto t : GlyphTexts(strings_, catalogue_, {config_.community, config_.grid_name})) texts.emplace_back(t);
+    for (auto t : GlyphTexts(strings_, catalogue_, {config_.community, config_.grid_name}))
+        texts.emplace_back(t);
     for (auto t : DisplayTexts(strings_)) display.emplace_back(t);
     auto fonts = font_library_.Load(fo, std::move(texts), std::move(display));
     if (!fonts) return fonts.error();
@@ -222,8 +228,9 @@ Status Terminal::BuildFonts() {
     } else {
         full_glyphs_pending_ = true;
     }
-    log::Info("font=" + fonts_.regular_path + " glyphs=" + std::to_string(fonts_.glyph_count) + " atlas=" +
-              std::to_string(fonts_.atlas_width) + "x" + std::to_string(fonts_.atlas_height));
+    log::Info("font=" + fonts_.regular_path + " glyphs=" + std::to_string(fonts_.glyph_count) +
+              " atlas=" + std::to_string(fonts_.atlas_width) + "x" +
+              std::to_string(fonts_.atlas_height));
     return Ok{};
 }
 
@@ -236,7 +243,8 @@ void Terminal::ReloadCatalogueIfNewer() {
     if (store_->CatalogueVersion().value_or(catalogue_.version) == catalogue_.version) return;
     auto fresh = store_->LoadCatalogue();
     if (!fresh || fresh->version == catalogue_.version) return;
-    log::Info("catalogue version " + std::to_string(catalogue_.version) + " -> " + std::to_string(fresh->version));
+    log::Info("catalogue version " + std::to_string(catalogue_.version) + " -> " +
+              std::to_string(fresh->version));
     catalogue_ = std::move(*fresh);
     if (auto st = BuildFonts(); !st) log::Error("font rebuild failed: " + st.error().message);
     frames_left_ = kSettleFramesAfterChange;
@@ -294,13 +302,22 @@ void Terminal::HandleEvent(const SDL_Event& e) {
         case SDL_KEYDOWN:
             switch (e.key.keysym.sym) {
                 case SDLK_RETURN:
-                case SDLK_KP_ENTER: app_->OnKey(Key::kEnter); break;
-                case SDLK_BACKSPACE: app_->OnKey(Key::kBackspace); break;
-                case SDLK_ESCAPE: app_->OnKey(Key::kEscape); break;
-                default: app_->NoteInput(); break;
+                case SDLK_KP_ENTER:
+                    app_->OnKey(Key::kEnter);
+                    break;
+                case SDLK_BACKSPACE:
+                    app_->OnKey(Key::kBackspace);
+                    break;
+                case SDLK_ESCAPE:
+                    app_->OnKey(Key::kEscape);
+                    break;
+                default:
+                    app_->NoteInput();
+                    break;
             }
             break;
-        case SDL_WINDOWEVENT: break;
+        case SDL_WINDOWEVENT:
+            break;
         default:
             if (e.type == g_wake_event) {
                 if (g_stop_requested) running_ = false;
@@ -325,7 +342,12 @@ void Terminal::RenderFrame(const std::string& screenshot_path) {
     window_.NewFrame(dt);
     ImGui::NewFrame();
     layout_.Begin(frame_, ScreenName(app_->state().screen), window_.width(), window_.height());
-    Ui ui{app_->state(), strings_, catalogue_, fonts_, layout_, Theme{},
+    Ui ui{app_->state(),
+          strings_,
+          catalogue_,
+          fonts_,
+          layout_,
+          Theme{},
           std::min(window_.width(), window_.height()) / 1080.0f};
     const Action action = DrawCurrentScreen(ui);
     ImGui::Render();
@@ -363,7 +385,8 @@ int Terminal::RunInteractive() {
             while (SDL_PollEvent(&e)) HandleEvent(e);
         } else {
             // Idle: sleep until an event, the next countdown second or the clock's minute.
-            const int64_t wait = std::clamp<int64_t>(app_->NextWakeMs() - clock_.MonotonicMs(), 1, 60000);
+            const int64_t wait =
+                std::clamp<int64_t>(app_->NextWakeMs() - clock_.MonotonicMs(), 1, 60000);
             if (window_.has_input_events()) {
                 if (SDL_WaitEventTimeout(&e, static_cast<int>(wait))) {
                     HandleEvent(e);
@@ -422,7 +445,8 @@ int Terminal::RunScript(const std::vector<ScriptStep>& steps) {
             case K::kTap: {
                 const WidgetInfo* w = layout_.Find(step.text);
                 if (!w) {
-                    ok = ScriptFail(step, "no widget \"" + step.text + "\" on screen " + layout_.screen());
+                    ok = ScriptFail(
+                        step, "no widget \"" + step.text + "\" on screen " + layout_.screen());
                     break;
                 }
                 if (!w->enabled) {
@@ -462,7 +486,8 @@ int Terminal::RunScript(const std::vector<ScriptStep>& steps) {
             case K::kWait: {
                 const int64_t target = clock_.MonotonicMs() + static_cast<int64_t>(step.numbers[0]);
                 while (clock_.MonotonicMs() < target) {
-                    const int64_t next = std::min(target, std::max(app_->NextWakeMs(), clock_.MonotonicMs() + 1));
+                    const int64_t next =
+                        std::min(target, std::max(app_->NextWakeMs(), clock_.MonotonicMs() + 1));
                     simulated_->Advance(next - clock_.MonotonicMs());
                     if (app_->Tick()) frames_left_ = std::max(frames_left_, 1);
                     Settle();
@@ -471,12 +496,15 @@ int Terminal::RunScript(const std::vector<ScriptStep>& steps) {
             }
             case K::kExpectScreen: {
                 const std::string_view now = ScreenName(app_->state().screen);
-                if (now != step.text) ok = ScriptFail(step, "expected screen " + step.text + ", on " + std::string(now));
+                if (now != step.text)
+                    ok = ScriptFail(step,
+                                    "expected screen " + step.text + ", on " + std::string(now));
                 break;
             }
             case K::kExpectText:
                 if (!layout_.ContainsText(step.text)) {
-                    ok = ScriptFail(step, "text not on screen " + layout_.screen() + ": " + step.text);
+                    ok = ScriptFail(step,
+                                    "text not on screen " + layout_.screen() + ": " + step.text);
                 }
                 break;
             case K::kScreenshot: {
@@ -488,7 +516,8 @@ int Terminal::RunScript(const std::vector<ScriptStep>& steps) {
                 RenderFrame(options_.screenshot_dir + "/" + step.text + ".png");
                 break;
             }
-            case K::kQuit: return 0;
+            case K::kQuit:
+                return 0;
         }
         if (!ok) return 1;
         Settle();
@@ -501,8 +530,9 @@ int Terminal::RunScript(const std::vector<ScriptStep>& steps) {
 int RunTerminal(const TerminalOptions& options) {
     log::SetProgramName("gridkiosk");
     namespace fs = std::filesystem;
-    const std::string config_path =
-        options.config_path.empty() ? (fs::path(options.data_dir) / "gridkiosk.toml").string() : options.config_path;
+    const std::string config_path = options.config_path.empty()
+                                        ? (fs::path(options.data_dir) / "gridkiosk.toml").string()
+                                        : options.config_path;
     auto config = LoadKioskConfig(config_path, /*required=*/!options.config_path.empty());
     if (!config) return Fail(2, config.error().message);
 

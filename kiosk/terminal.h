@@ -7,13 +7,13 @@
 namespace gk {
 
 struct TerminalOptions {
-    std::string data_dir;        // --data-dir: everything the terminal writes
-    std::string config_path;     // --config; empty: DATA_DIR/gridkiosk.toml if it exists
+    std::string data_dir;                // --data-dir: everything the terminal writes
+    std::string config_path;             // --config; empty: DATA_DIR/gridkiosk.toml if it exists
     int windowed_w = 0, windowed_h = 0;  // --windowed WxH; 0: fullscreen
-    std::string lang;            // --lang zh|en; empty: from config
-    std::string script_path;     // --script
-    std::string screenshot_dir;  // --screenshot-dir
-    std::string layout_dump;     // --layout-dump
+    std::string lang;                    // --lang zh|en; empty: from config
+    std::string script_path;             // --script
+    std::string screenshot_dir;          // --screenshot-dir
+    std::string layout_dump;             // --layout-dump
 };
 
 // Exit codes (DESIGN.md §3.1): 0 normal, 1 a script expectation failed, 2 bad arguments or

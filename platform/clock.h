@@ -7,27 +7,27 @@
 namespace gk {
 
 class Clock {
-public:
+  public:
     virtual ~Clock() = default;
     virtual int64_t MonotonicMs() = 0;  // milliseconds, never goes back
     virtual int64_t WallUnixMs() = 0;   // milliseconds since 1970-01-01 UTC
 };
 
 class SystemClock final : public Clock {
-public:
+  public:
     int64_t MonotonicMs() override;
     int64_t WallUnixMs() override;
 };
 
 // Time that moves only when told to (tests, --script mode).
 class SimulatedClock final : public Clock {
-public:
+  public:
     explicit SimulatedClock(int64_t wall_unix_ms) : wall_start_ms_(wall_unix_ms) {}
     int64_t MonotonicMs() override { return now_ms_; }
     int64_t WallUnixMs() override { return wall_start_ms_ + now_ms_; }
     void Advance(int64_t ms) { now_ms_ += ms; }
 
-private:
+  private:
     int64_t wall_start_ms_;
     int64_t now_ms_ = 0;
 };

@@ -19,12 +19,12 @@ namespace gk {
 class Statement;
 
 class Database {
-public:
+  public:
     struct Options {
-        bool create = true;       // create the file if missing
+        bool create = true;  // create the file if missing
         bool read_only = false;
         int busy_timeout_ms = 5000;
-        bool wal = true;          // journal_mode=WAL
+        bool wal = true;  // journal_mode=WAL
         bool synchronous_full = true;
     };
 
@@ -33,7 +33,9 @@ public:
     // (PRAGMA schema_version) catches a file that is not a database or is damaged at page 1.
     // Error codes: "open", "not_a_database", "pragma". Paths starting with "file:" are URIs.
     static Result<std::unique_ptr<Database>> Open(const std::string& path, const Options& options);
-    static Result<std::unique_ptr<Database>> Open(const std::string& path) { return Open(path, Options{}); }
+    static Result<std::unique_ptr<Database>> Open(const std::string& path) {
+        return Open(path, Options{});
+    }
     ~Database();
     Database(const Database&) = delete;
     Database& operator=(const Database&) = delete;
@@ -61,14 +63,14 @@ public:
 
     sqlite3* raw() { return db_; }
 
-private:
+  private:
     explicit Database(sqlite3* db) : db_(db) {}
     sqlite3* db_ = nullptr;
 };
 
 // A prepared statement. Bind with 1-based indices; Step() until it returns false.
 class Statement {
-public:
+  public:
     Statement(Statement&& other) noexcept;
     Statement& operator=(Statement&& other) noexcept;
     ~Statement();
@@ -78,7 +80,9 @@ public:
     Statement& Bind(int index, double value);
     Statement& Bind(int index, std::string_view text);
     Statement& Bind(int index, const char* text) { return Bind(index, std::string_view(text)); }
-    Statement& Bind(int index, const std::string& text) { return Bind(index, std::string_view(text)); }
+    Statement& Bind(int index, const std::string& text) {
+        return Bind(index, std::string_view(text));
+    }
     Statement& BindBlob(int index, const void* data, size_t size);
     Statement& BindNull(int index);
 
@@ -96,7 +100,7 @@ public:
     std::string Blob(int column) const;
     bool IsNull(int column) const;
 
-private:
+  private:
     friend class Database;
     Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
     sqlite3* db_ = nullptr;
@@ -105,13 +109,13 @@ private:
 
 // BEGIN IMMEDIATE … COMMIT, rolled back in the destructor unless Commit() succeeded.
 class Transaction {
-public:
+  public:
     explicit Transaction(Database& db);
     ~Transaction();
     bool began() const { return began_; }
     Status Commit();
 
-private:
+  private:
     Database& db_;
     bool began_ = false;
     bool done_ = false;

@@ -6,9 +6,9 @@
 #include "platform/fonts.h"
 
 #include <iconv.h>
-#include <malloc.h>
 #include <imgui.h>
 #include <imgui_impl_sdlrenderer.h>
+#include <malloc.h>
 
 #include <filesystem>
 #include <fstream>
@@ -39,8 +39,10 @@ constexpr Candidate kBold[] = {
 };
 
 int FaceFor(const std::string& path) {
-    for (const auto& c : kRegular) if (path == c.path) return c.face;
-    for (const auto& c : kBold) if (path == c.path) return c.face;
+    for (const auto& c : kRegular)
+        if (path == c.path) return c.face;
+    for (const auto& c : kBold)
+        if (path == c.path) return c.face;
     return path.find("NotoSansCJK") != std::string::npos ? 2 : 0;
 }
 
@@ -54,10 +56,12 @@ void AddText(ImFontGlyphRangesBuilder& b, std::string_view text) {
 
 std::string FindCjkFont(bool bold) {
     if (bold) {
-        for (const auto& c : kBold) if (std::filesystem::exists(c.path)) return c.path;
+        for (const auto& c : kBold)
+            if (std::filesystem::exists(c.path)) return c.path;
         return "";
     }
-    for (const auto& c : kRegular) if (std::filesystem::exists(c.path)) return c.path;
+    for (const auto& c : kRegular)
+        if (std::filesystem::exists(c.path)) return c.path;
     return "";
 }
 
@@ -93,7 +97,7 @@ std::vector<char32_t> Gb2312CodePoints() {
 struct FontLibrary::Sources {
     FontOptions options;
     std::string regular_path, bold_path;
-    std::vector<char> regular, bold;      // whole font files
+    std::vector<char> regular, bold;  // whole font files
     std::vector<std::string> texts, display_texts;
 };
 
@@ -155,7 +159,8 @@ std::unique_ptr<FontLibrary::Built> BuildAtlas(const FontLibrary::Sources& src, 
     }
     ImFontConfig cfg;
     // "Owned" while adding, so ImGui 1.86 does not copy 20 MB per size; disowned right after,
-    // so the atlas never frees the buffers FontLibrary::Sources keeps (read once, shared by both builds).
+    // so the atlas never frees the buffers FontLibrary::Sources keeps (read once, shared by both
+    // builds).
     cfg.FontDataOwnedByAtlas = true;
     cfg.OversampleH = 1;  // CJK glyphs are dense; horizontal oversampling only grows the atlas
     cfg.OversampleV = 1;
@@ -210,7 +215,8 @@ Result<FontSet> FontLibrary::Load(const FontOptions& options, std::vector<std::s
     src->regular_path = options.regular_path.empty() ? FindCjkFont(false) : options.regular_path;
     if (src->regular_path.empty() || !ReadFile(src->regular_path, src->regular)) {
         return Error{"font", "no CJK font found (install fonts-noto-cjk or fonts-wqy-microhei)" +
-                                 (options.regular_path.empty() ? std::string() : ": " + options.regular_path)};
+                                 (options.regular_path.empty() ? std::string()
+                                                               : ": " + options.regular_path)};
     }
     src->bold_path = options.bold_path.empty() ? FindCjkFont(true) : options.bold_path;
     if (src->bold_path.empty() || !ReadFile(src->bold_path, src->bold)) {
@@ -243,18 +249,19 @@ Status FontLibrary::BuildFullNow(FontSet& fonts) {
 void FontLibrary::BuildFullInBackground(std::function<void()> on_ready) {
     JoinWorker();
     if (!sources_) return;
-    worker_ = std::thread([this, src = std::move(sources_), on_ready = std::move(on_ready)]() mutable {
-        auto full = BuildAtlas(*src, /*full=*/true);
-        src.reset();  // the 40 MB of font files go before the atlas is uploaded
-        malloc_trim(0);
-        if (!full) return;
-        PrepareUpload(*full);  // the quick atlas stays: every text the screens draw is in it
-        {
-            std::lock_guard lock(mutex_);
-            ready_ = std::move(full);
-        }
-        if (on_ready) on_ready();
-    });
+    worker_ =
+        std::thread([this, src = std::move(sources_), on_ready = std::move(on_ready)]() mutable {
+            auto full = BuildAtlas(*src, /*full=*/true);
+            src.reset();  // the 40 MB of font files go before the atlas is uploaded
+            malloc_trim(0);
+            if (!full) return;
+            PrepareUpload(*full);  // the quick atlas stays: every text the screens draw is in it
+            {
+                std::lock_guard lock(mutex_);
+                ready_ = std::move(full);
+            }
+            if (on_ready) on_ready();
+        });
 }
 
 bool FontLibrary::InstallIfReady(FontSet& fonts) {

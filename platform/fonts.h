@@ -33,7 +33,7 @@ struct FontSet {
     std::string regular_path;  // the file found, for logs
     int glyph_count = 0;       // glyphs in the body font
     int atlas_width = 0, atlas_height = 0;
-    bool full = false;         // GB2312 included
+    bool full = false;  // GB2312 included
 };
 
 struct FontOptions {
@@ -49,7 +49,7 @@ std::string FindCjkFont(bool bold);
 std::vector<char32_t> Gb2312CodePoints();
 
 class FontLibrary {
-public:
+  public:
     FontLibrary();
     ~FontLibrary();
     FontLibrary(const FontLibrary&) = delete;
@@ -69,18 +69,18 @@ public:
     // Before the ImGui context goes: gives the context back its own atlas.
     void Shutdown();
 
-    struct Built;  // an atlas and whether it holds GB2312 (fonts.cpp)
+    struct Built;    // an atlas and whether it holds GB2312 (fonts.cpp)
     struct Sources;  // the font files and texts, read once by Load (fonts.cpp)
 
-private:
+  private:
     void Install(std::unique_ptr<Built> built, FontSet& fonts);
     void JoinWorker();
 
     ImFontAtlas* context_atlas_ = nullptr;  // the context's own (empty) atlas, restored at the end
     std::unique_ptr<Built> active_;
-    std::shared_ptr<Sources> sources_;      // kept from Load until the full atlas is built
+    std::shared_ptr<Sources> sources_;  // kept from Load until the full atlas is built
     std::mutex mutex_;
-    std::unique_ptr<Built> ready_;          // finished by the worker, waiting to be installed
+    std::unique_ptr<Built> ready_;  // finished by the worker, waiting to be installed
     std::thread worker_;
 };
 

@@ -15,11 +15,13 @@ bool PointerInput::ProcessEvent(const SDL_Event& e, int w, int h) {
             Move(static_cast<float>(e.motion.x), static_cast<float>(e.motion.y));
             return true;
         case SDL_MOUSEBUTTONDOWN:
-            if (e.button.which == SDL_TOUCH_MOUSEID || e.button.button != SDL_BUTTON_LEFT) return true;
+            if (e.button.which == SDL_TOUCH_MOUSEID || e.button.button != SDL_BUTTON_LEFT)
+                return true;
             Press(static_cast<float>(e.button.x), static_cast<float>(e.button.y), false);
             return true;
         case SDL_MOUSEBUTTONUP:
-            if (e.button.which == SDL_TOUCH_MOUSEID || e.button.button != SDL_BUTTON_LEFT) return true;
+            if (e.button.which == SDL_TOUCH_MOUSEID || e.button.button != SDL_BUTTON_LEFT)
+                return true;
             Release(static_cast<float>(e.button.x), static_cast<float>(e.button.y), false);
             return true;
         case SDL_FINGERDOWN:

@@ -14,7 +14,7 @@ union SDL_Event;
 namespace gk {
 
 class PointerInput {
-public:
+  public:
     // Takes the SDL events that move or press the pointer. Returns true when it used the event.
     // Finger coordinates are normalised 0..1 and scaled by the output size.
     bool ProcessEvent(const SDL_Event& event, int output_width, int output_height);
@@ -30,7 +30,7 @@ public:
     // True while transitions are still queued: the loop must keep rendering frames.
     bool pending() const { return !queue_.empty() || leave_next_frame_; }
 
-private:
+  private:
     struct Step {
         enum Kind { kPress, kMove, kRelease } kind;
         float x, y;

@@ -9,8 +9,8 @@
 namespace gk {
 
 struct QrMatrix {
-    int size = 0;                 // modules per side (without quiet zone)
-    std::vector<uint8_t> dark;    // size*size, 1 = dark module, row-major
+    int size = 0;               // modules per side (without quiet zone)
+    std::vector<uint8_t> dark;  // size*size, 1 = dark module, row-major
     bool At(int x, int y) const { return dark[static_cast<size_t>(y) * size + x] != 0; }
 };
 

@@ -21,11 +21,14 @@ Status Window::Init(const WindowOptions& options) {
     // With no display SDL quietly falls back to its invisible "offscreen" driver; a terminal
     // nobody can see must say so (exit 4) unless that driver was asked for.
     const char* driver = SDL_GetCurrentVideoDriver();
-    has_input_events_ = !(driver && (std::string(driver) == "dummy" || std::string(driver) == "offscreen"));
+    has_input_events_ =
+        !(driver && (std::string(driver) == "dummy" || std::string(driver) == "offscreen"));
     const char* wanted = SDL_getenv("SDL_VIDEODRIVER");
-    if (driver && std::string(driver) == "offscreen" && !(wanted && std::string(wanted) == "offscreen")) {
+    if (driver && std::string(driver) == "offscreen" &&
+        !(wanted && std::string(wanted) == "offscreen")) {
         SDL_Quit();
-        return Error{"no_display", "no display (DISPLAY is not set and no video driver was chosen)"};
+        return Error{"no_display",
+                     "no display (DISPLAY is not set and no video driver was chosen)"};
     }
     // Touch panels send finger events; we translate them ourselves (input.cpp), so SDL must
     // not also synthesise mouse events from touches, nor touches from the mouse.
@@ -36,15 +39,17 @@ Status Window::Init(const WindowOptions& options) {
 
     Uint32 flags = SDL_WINDOW_SHOWN | SDL_WINDOW_ALLOW_HIGHDPI;
     if (options.fullscreen) flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
-    window_ = SDL_CreateWindow(options.title.c_str(), SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
-                               options.width, options.height, flags);
-    if (!window_) return Error{"no_display", std::string("cannot open a window: ") + SDL_GetError()};
+    window_ = SDL_CreateWindow(options.title.c_str(), SDL_WINDOWPOS_CENTERED,
+                               SDL_WINDOWPOS_CENTERED, options.width, options.height, flags);
+    if (!window_)
+        return Error{"no_display", std::string("cannot open a window: ") + SDL_GetError()};
 
     // "auto" without a GPU render node (a VM, Xvfb) goes straight to SDL's software renderer:
     // a software OpenGL (llvmpipe) would draw the same pixels slower, start slower and cost
     // about 70 MB more.
     const bool has_gpu = std::filesystem::exists("/dev/dri/renderD128");
-    const bool want_software = options.renderer == "software" || (options.renderer == "auto" && !has_gpu);
+    const bool want_software =
+        options.renderer == "software" || (options.renderer == "auto" && !has_gpu);
     if (!want_software) {
         renderer_ = SDL_CreateRenderer(window_, -1, SDL_RENDERER_ACCELERATED);
         if (!renderer_ && options.renderer == "accelerated") {
@@ -57,7 +62,8 @@ Status Window::Init(const WindowOptions& options) {
         renderer_ = SDL_CreateRenderer(window_, -1, SDL_RENDERER_SOFTWARE);
         software_ = true;
     }
-    if (!renderer_) return Error{"renderer", std::string("cannot create a renderer: ") + SDL_GetError()};
+    if (!renderer_)
+        return Error{"renderer", std::string("cannot create a renderer: ") + SDL_GetError()};
     SDL_RendererInfo info{};
     SDL_GetRendererInfo(renderer_, &info);
     software_ = (info.flags & SDL_RENDERER_SOFTWARE) != 0;

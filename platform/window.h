@@ -15,15 +15,15 @@ struct SDL_Renderer;
 namespace gk {
 
 struct WindowOptions {
-    bool fullscreen = true;       // SDL_WINDOW_FULLSCREEN_DESKTOP, cursor hidden
-    int width = 1920;             // used when windowed
+    bool fullscreen = true;  // SDL_WINDOW_FULLSCREEN_DESKTOP, cursor hidden
+    int width = 1920;        // used when windowed
     int height = 1080;
     std::string renderer = "auto";  // "auto" | "software" | "accelerated"
     std::string title = "网格服务站 gridkiosk";
 };
 
 class Window {
-public:
+  public:
     // Error code "no_display" when SDL video cannot start (exit code 4), "renderer" otherwise.
     Status Init(const WindowOptions& options);
     void Shutdown();
@@ -38,7 +38,7 @@ public:
     // Reads the current back buffer as tightly packed RGBA8 (call between Render and Present).
     bool ReadPixels(std::vector<uint8_t>& rgba, int& width, int& height);
 
-    int width() const;    // output pixels
+    int width() const;  // output pixels
     int height() const;
     bool fullscreen() const { return options_.fullscreen; }
     bool software() const { return software_; }
@@ -47,7 +47,7 @@ public:
     SDL_Renderer* renderer() { return renderer_; }
     SDL_Window* sdl_window() { return window_; }
 
-private:
+  private:
     WindowOptions options_;
     SDL_Window* window_ = nullptr;
     SDL_Renderer* renderer_ = nullptr;

@@ -30,7 +30,7 @@ struct ServerConfig {
     int listen_port = 8080;  // 0: any free port (printed at start)
     std::string db_path;
     std::string public_url;  // no trailing slash; empty: http://HOST:PORT
-    int threads = 32;  // each kept-alive connection holds one while it is open
+    int threads = 32;        // each kept-alive connection holds one while it is open
     int64_t max_body_bytes = 2 * 1024 * 1024;
     int keep_alive_seconds = 3;  // also bounds how long shutdown waits for idle clients
     bool trust_forwarded_for = false;

@@ -101,15 +101,14 @@ Result<int64_t> SqliteStorage::InsertRequest(const ServiceRequest& r, const char
         return DbError(st.error());
     }
     const int64_t id = db_->LastInsertRowId();
-    if (auto st = AddStageRow(id, Stage::kReceived, "", "system", now); !st)
-        return st.error();
+    if (auto st = AddStageRow(id, Stage::kReceived, "", "system", now); !st) return st.error();
     return id;
 }
 
 Status SqliteStorage::AddStageRow(int64_t id, Stage stage, const std::string& note,
                                   const std::string& actor, int64_t now) {
-    auto q = Cached(
-        "INSERT INTO request_stages(request_id, stage, note, actor, at) VALUES(?,?,?,?,?)");
+    auto q =
+        Cached("INSERT INTO request_stages(request_id, stage, note, actor, at) VALUES(?,?,?,?,?)");
     if (!q) return DbError(q.error());
     q->Bind(1, id).Bind(2, StageName(stage)).Bind(3, note).Bind(4, actor).Bind(5, now);
     if (auto st = q->Run(); !st) return DbError(st.error());

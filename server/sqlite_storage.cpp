@@ -135,8 +135,8 @@ Result<TerminalInfo> SqliteStorage::RedeemEnrollCode(const std::string& code_has
     if (number > 1048575) return Error{"exhausted", "no terminal numbers left"};
     t.terminal_number = static_cast<uint32_t>(number);
 
-    auto revoke = Cached(
-        "UPDATE terminals SET revoked_at = ? WHERE kiosk_id = ? AND revoked_at IS NULL");
+    auto revoke =
+        Cached("UPDATE terminals SET revoked_at = ? WHERE kiosk_id = ? AND revoked_at IS NULL");
     if (!revoke) return DbError(revoke.error());
     if (auto st = revoke->Bind(1, now).Bind(2, t.kiosk_id).Run(); !st) return DbError(st.error());
 
@@ -149,8 +149,7 @@ Result<TerminalInfo> SqliteStorage::RedeemEnrollCode(const std::string& code_has
     if (auto st = ins->Run(); !st) return DbError(st.error());
     t.id = db_->LastInsertRowId();
 
-    auto used =
-        Cached("UPDATE enroll_codes SET used_at = ?, terminal_id = ? WHERE code_hash = ?");
+    auto used = Cached("UPDATE enroll_codes SET used_at = ?, terminal_id = ? WHERE code_hash = ?");
     if (!used) return DbError(used.error());
     used->Bind(1, now).Bind(2, t.id).BindBlob(3, code_hash.data(), code_hash.size());
     if (auto st = used->Run(); !st) return DbError(st.error());
@@ -376,8 +375,7 @@ Status SqliteStorage::PutMeta(const char* key, const std::string& value) {
 
 Status SqliteStorage::AddFeedEvent(const char* kind, const std::string* audience,
                                    const std::string& payload, int64_t now) {
-    auto q = Cached(
-        "INSERT INTO feed_events(kind, audience, payload, created_at) VALUES(?,?,?,?)");
+    auto q = Cached("INSERT INTO feed_events(kind, audience, payload, created_at) VALUES(?,?,?,?)");
     if (!q) return DbError(q.error());
     q->Bind(1, kind);
     if (audience)
@@ -391,8 +389,7 @@ Status SqliteStorage::AddFeedEvent(const char* kind, const std::string* audience
 
 Result<StoredRequest> SqliteStorage::FindLocked(const char* where, int64_t id,
                                                 const std::string& code) {
-    auto q =
-        Cached(std::string("SELECT ") + kRequestColumns + " FROM requests WHERE " + where);
+    auto q = Cached(std::string("SELECT ") + kRequestColumns + " FROM requests WHERE " + where);
     if (!q) return DbError(q.error());
     if (code.empty())
         q->Bind(1, id);

@@ -10,10 +10,10 @@
 
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <nlohmann/json.hpp>
 
 #include "core/request_json.h"
 #include "platform/database.h"
@@ -56,7 +56,9 @@ class CachedStatement {
         : owned_(std::make_unique<Statement>(std::move(owned))), stmt_(owned_.get()) {}
     explicit CachedStatement(Error error) : error_(std::move(error)) {}
     CachedStatement(CachedStatement&& o) noexcept
-        : owned_(std::move(o.owned_)), stmt_(o.stmt_), in_use_(o.in_use_),
+        : owned_(std::move(o.owned_)),
+          stmt_(o.stmt_),
+          in_use_(o.in_use_),
           error_(std::move(o.error_)) {
         o.stmt_ = nullptr;
         o.in_use_ = nullptr;

@@ -161,8 +161,7 @@ DrainResult Drain(ServerProcess& server, int records, size_t batch) {
 // Where a drain's time goes: the worker's steps for one batch, done by hand with a timer
 // around each (the same Store and HttpClient calls, in the same order, as UploadOnce).
 void ProfileDrain(ServerProcess& server, int records, size_t batch) {
-    const auto enrolled =
-        test::EnrollOverHttp(server.url(), server.EnrollCode("bench-profile"));
+    const auto enrolled = test::EnrollOverHttp(server.url(), server.EnrollCode("bench-profile"));
     const std::string dir = MakeDir("profile");
     SystemClock clock;
     StoreOptions store_options;

@@ -25,50 +25,79 @@ namespace gk {
 
 std::string_view ScreenName(Screen screen) {
     switch (screen) {
-        case Screen::kAttract: return "attract";
-        case Screen::kHome: return "home";
-        case Screen::kRequestGroup: return "request.group";
-        case Screen::kRequestService: return "request.service";
-        case Screen::kRequestDetails: return "request.details";
-        case Screen::kRequestLocation: return "request.location";
-        case Screen::kRequestContact: return "request.contact";
-        case Screen::kRequestReview: return "request.review";
-        case Screen::kReceipt: return "receipt";
-        case Screen::kTrack: return "track";
-        case Screen::kDisclosure: return "disclosure";
-        case Screen::kDeliberation: return "deliberation";
-        case Screen::kProjects: return "projects";
-        case Screen::kGrid: return "grid";
+        case Screen::kAttract:
+            return "attract";
+        case Screen::kHome:
+            return "home";
+        case Screen::kRequestGroup:
+            return "request.group";
+        case Screen::kRequestService:
+            return "request.service";
+        case Screen::kRequestDetails:
+            return "request.details";
+        case Screen::kRequestLocation:
+            return "request.location";
+        case Screen::kRequestContact:
+            return "request.contact";
+        case Screen::kRequestReview:
+            return "request.review";
+        case Screen::kReceipt:
+            return "receipt";
+        case Screen::kTrack:
+            return "track";
+        case Screen::kDisclosure:
+            return "disclosure";
+        case Screen::kDeliberation:
+            return "deliberation";
+        case Screen::kProjects:
+            return "projects";
+        case Screen::kGrid:
+            return "grid";
     }
     return "attract";
 }
 
 std::string_view FieldName(Field field) {
     switch (field) {
-        case Field::kNone: return "";
-        case Field::kDescription: return "description";
-        case Field::kBuilding: return "building";
-        case Field::kUnit: return "unit";
-        case Field::kRoom: return "room";
-        case Field::kName: return "name";
-        case Field::kPhone: return "phone";
-        case Field::kRelation: return "relation";
-        case Field::kTrackCode: return "code";
+        case Field::kNone:
+            return "";
+        case Field::kDescription:
+            return "description";
+        case Field::kBuilding:
+            return "building";
+        case Field::kUnit:
+            return "unit";
+        case Field::kRoom:
+            return "room";
+        case Field::kName:
+            return "name";
+        case Field::kPhone:
+            return "phone";
+        case Field::kRelation:
+            return "relation";
+        case Field::kTrackCode:
+            return "code";
     }
     return "";
 }
 
 size_t FieldMaxChars(Field field) {
     switch (field) {
-        case Field::kDescription: return kMaxDescriptionChars;
+        case Field::kDescription:
+            return kMaxDescriptionChars;
         case Field::kBuilding:
         case Field::kUnit:
-        case Field::kRoom: return kMaxLocationFieldChars;
+        case Field::kRoom:
+            return kMaxLocationFieldChars;
         case Field::kName:
-        case Field::kRelation: return kMaxNameChars;
-        case Field::kPhone: return 20;
-        case Field::kTrackCode: return 120;  // a scanner may type a whole tracking URL
-        case Field::kNone: return 0;
+        case Field::kRelation:
+            return kMaxNameChars;
+        case Field::kPhone:
+            return 20;
+        case Field::kTrackCode:
+            return 120;  // a scanner may type a whole tracking URL
+        case Field::kNone:
+            return 0;
     }
     return 0;
 }
@@ -154,7 +183,8 @@ int64_t App::NextWakeMs() const {
         } else {
             // Each second of the countdown, aligned to the timeout.
             const int64_t left = timeout_at - now;
-            wake = std::min(wake, now + std::max<int64_t>(1, left % 1000 == 0 ? 1000 : left % 1000));
+            wake =
+                std::min(wake, now + std::max<int64_t>(1, left % 1000 == 0 ? 1000 : left % 1000));
         }
     }
     return wake;
@@ -183,7 +213,8 @@ void App::Apply(const Action& a) {
     using K = Action::Kind;
     Session& s = state_.session;
     switch (a.kind) {
-        case K::kNone: return;
+        case K::kNone:
+            return;
         case K::kGoto:
             if (a.screen == Screen::kRequestGroup) {
                 StartRequest();
@@ -196,12 +227,18 @@ void App::Apply(const Action& a) {
                 Go(a.screen);
             }
             return;
-        case K::kHome: Go(Screen::kHome); return;
-        case K::kBack: Back(); return;
+        case K::kHome:
+            Go(Screen::kHome);
+            return;
+        case K::kBack:
+            Back();
+            return;
         case K::kToggleLang:
             state_.lang = state_.lang == Lang::kZh ? Lang::kEn : Lang::kZh;
             return;
-        case K::kMoreTime: NoteInput(); return;
+        case K::kMoreTime:
+            NoteInput();
+            return;
         case K::kSelectGroup:
             if (a.index >= 0 && a.index < static_cast<int>(catalogue_.groups.size())) {
                 if (s.draft.group_index != a.index) s.draft.service_code.clear();
@@ -220,8 +257,12 @@ void App::Apply(const Action& a) {
             s.focus = a.field;
             s.composition.clear();
             return;
-        case K::kText: OnText(a.text); return;
-        case K::kBackspace: OnKey(Key::kBackspace); return;
+        case K::kText:
+            OnText(a.text);
+            return;
+        case K::kBackspace:
+            OnKey(Key::kBackspace);
+            return;
         case K::kClearField:
             if (a.field != Field::kNone) {
                 s.focus = a.field;
@@ -229,7 +270,9 @@ void App::Apply(const Action& a) {
                 s.notice_key.clear();
             }
             return;
-        case K::kNext: Next(); return;
+        case K::kNext:
+            Next();
+            return;
         case K::kSetAnonymous:
             s.draft.anonymous = a.index != 0;
             s.focus = s.draft.anonymous ? Field::kNone : Field::kPhone;
@@ -240,16 +283,26 @@ void App::Apply(const Action& a) {
             s.focus = s.draft.by_proxy ? Field::kRelation : s.focus;
             s.problems.clear();
             return;
-        case K::kSetConsent: s.draft.consent = a.index != 0; return;
-        case K::kAcknowledgeDuplicate: s.duplicate_acknowledged = true; return;
-        case K::kSubmit: Submit(); return;
-        case K::kTrackLookup: LookUpTrack(); return;
+        case K::kSetConsent:
+            s.draft.consent = a.index != 0;
+            return;
+        case K::kAcknowledgeDuplicate:
+            s.duplicate_acknowledged = true;
+            return;
+        case K::kSubmit:
+            Submit();
+            return;
+        case K::kTrackLookup:
+            LookUpTrack();
+            return;
         case K::kTrackCode:
             Go(Screen::kTrack);
             s.track_input = a.text;
             LookUpTrack();
             return;
-        case K::kDone: WipeSession(); return;
+        case K::kDone:
+            WipeSession();
+            return;
     }
 }
 
@@ -260,15 +313,24 @@ void App::Apply(const Action& a) {
 std::string* App::FocusedText() {
     Draft& d = state_.session.draft;
     switch (state_.session.focus) {
-        case Field::kDescription: return &d.description;
-        case Field::kBuilding: return &d.building;
-        case Field::kUnit: return &d.unit;
-        case Field::kRoom: return &d.room;
-        case Field::kName: return &d.name;
-        case Field::kPhone: return &d.phone;
-        case Field::kRelation: return &d.relation;
-        case Field::kTrackCode: return &state_.session.track_input;
-        case Field::kNone: return nullptr;
+        case Field::kDescription:
+            return &d.description;
+        case Field::kBuilding:
+            return &d.building;
+        case Field::kUnit:
+            return &d.unit;
+        case Field::kRoom:
+            return &d.room;
+        case Field::kName:
+            return &d.name;
+        case Field::kPhone:
+            return &d.phone;
+        case Field::kRelation:
+            return &d.relation;
+        case Field::kTrackCode:
+            return &state_.session.track_input;
+        case Field::kNone:
+            return nullptr;
     }
     return nullptr;
 }
@@ -300,7 +362,8 @@ void App::OnText(std::string_view utf8) {
     target->append(fitted);
     // The field is being corrected: its problem goes, the others stay until Next.
     const std::string_view field = ProblemField(s.focus);
-    std::erase_if(s.problems, [&](const FieldProblem& p) { return !field.empty() && p.field == field; });
+    std::erase_if(s.problems,
+                  [&](const FieldProblem& p) { return !field.empty() && p.field == field; });
     if (fitted.size() < clean.size()) {
         s.notice_key = "notice.text_too_long";
     } else if (dropped_emoji) {
@@ -324,7 +387,8 @@ void App::OnKey(Key key) {
         case Key::kBackspace:
             if (std::string* text = FocusedText()) PopLastCodePoint(*text);
             s.notice_key.clear();
-            std::erase_if(s.problems, [&](const FieldProblem& p) { return p.field == ProblemField(s.focus); });
+            std::erase_if(s.problems,
+                          [&](const FieldProblem& p) { return p.field == ProblemField(s.focus); });
             return;
         case Key::kEnter:
             // A scanner ends its text with Enter; on the track screen that means "look up".
@@ -336,7 +400,8 @@ void App::OnKey(Key key) {
             return;
         case Key::kEscape:
         case Key::kTab:
-        case Key::kOther: return;  // no key leaves the kiosk or skips a step
+        case Key::kOther:
+            return;  // no key leaves the kiosk or skips a step
     }
 }
 
@@ -366,7 +431,8 @@ void App::Next() {
         return;
     }
     const ServiceRequest request = BuildRequest(s.draft, config_.grid_path, state_.lang);
-    std::vector<FieldProblem> problems = ProblemsForStep(state_.screen, ValidateRequest(request, *service));
+    std::vector<FieldProblem> problems =
+        ProblemsForStep(state_.screen, ValidateRequest(request, *service));
     if (state_.screen == Screen::kRequestContact && !s.draft.anonymous && s.draft.phone.empty() &&
         problems.empty()) {
         // Leaving a contact was chosen but none was typed: ask, rather than silently go anonymous.
@@ -375,26 +441,33 @@ void App::Next() {
     if (!problems.empty()) {
         s.problems = std::move(problems);
         // Put the cursor where the first problem is.
-        for (Field f : {Field::kDescription, Field::kBuilding, Field::kUnit, Field::kRoom, Field::kPhone,
-                        Field::kName, Field::kRelation}) {
+        for (Field f : {Field::kDescription, Field::kBuilding, Field::kUnit, Field::kRoom,
+                        Field::kPhone, Field::kName, Field::kRelation}) {
             if (ProblemField(f) == s.problems.front().field) s.focus = f;
         }
         return;
     }
     switch (state_.screen) {
-        case Screen::kRequestDetails: Go(Screen::kRequestLocation); return;
-        case Screen::kRequestLocation: Go(Screen::kRequestContact); return;
+        case Screen::kRequestDetails:
+            Go(Screen::kRequestLocation);
+            return;
+        case Screen::kRequestLocation:
+            Go(Screen::kRequestContact);
+            return;
         case Screen::kRequestContact: {
             s.duplicate_hint = false;
             if (store_ && config_.duplicate_hint_days > 0) {
-                const int64_t since = state_.wall_unix_ms / 1000 - int64_t{config_.duplicate_hint_days} * 86400;
-                const auto similar = store_->CountSimilarSince(s.draft.service_code, request.location, since);
+                const int64_t since =
+                    state_.wall_unix_ms / 1000 - int64_t{config_.duplicate_hint_days} * 86400;
+                const auto similar =
+                    store_->CountSimilarSince(s.draft.service_code, request.location, since);
                 s.duplicate_hint = similar.ok() && *similar > 0;
             }
             Go(Screen::kRequestReview);
             return;
         }
-        default: return;
+        default:
+            return;
     }
 }
 
@@ -446,10 +519,10 @@ void App::Submit() {
     if (!stored) {
         const std::string& code = stored.error().code;
         log::Warn("submit refused: " + code);
-        s.notice_key = code == "queue_full"            ? "error.queue_full"
-                       : code == "disk_full"           ? "error.disk_full"
-                       : code == "no_terminal_number"  ? "error.not_provisioned"
-                                                       : "error.save_failed";
+        s.notice_key = code == "queue_full"           ? "error.queue_full"
+                       : code == "disk_full"          ? "error.disk_full"
+                       : code == "no_terminal_number" ? "error.not_provisioned"
+                                                      : "error.save_failed";
         return;
     }
     log::Info("request saved: service=" + stored->request.service_code);

@@ -22,7 +22,7 @@ enum class Key { kEnter, kBackspace, kEscape, kTab, kOther };
 Key ParseKeyName(std::string_view name);  // "Return"/"Enter", "BackSpace", "Escape", "Tab"
 
 class App {
-public:
+  public:
     // store may be null only in tests that never submit or look up.
     App(const KioskConfig& config, const Catalogue& catalogue, Store* store, Clock& clock);
 
@@ -49,7 +49,7 @@ public:
     // the timeout, or the next minute of the wall clock.
     int64_t NextWakeMs() const;
 
-private:
+  private:
     void Go(Screen screen);
     void WipeSession();
     void StartRequest();

@@ -1,11 +1,12 @@
 // TOML config for the terminal (toml++), checked key by key.
 #include "kiosk/app/config.h"
 
+#include <toml++/toml.h>
+
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace gk {
 namespace {
@@ -45,8 +46,9 @@ std::optional<Error> CheckKeys(const toml::table& t, const std::string& section,
                                const std::set<std::string>& known) {
     for (const auto& [k, v] : t) {
         if (!known.count(std::string(k.str()))) {
-            return ConfigError(section.empty() ? std::string(k.str()) : section + "." + std::string(k.str()),
-                               "unknown key");
+            return ConfigError(
+                section.empty() ? std::string(k.str()) : section + "." + std::string(k.str()),
+                "unknown key");
         }
     }
     return std::nullopt;
@@ -82,7 +84,8 @@ Result<KioskConfig> ParseKioskConfig(std::string_view text) {
         if (auto e = CheckKeys(*t, "terminal", {"community", "grid_name", "grid_path", "number"})) {
             return *e;
         }
-        if (auto e = ReadInt(*t, "terminal", "number", c.terminal_number, 0, (1 << 20) - 1)) return *e;
+        if (auto e = ReadInt(*t, "terminal", "number", c.terminal_number, 0, (1 << 20) - 1))
+            return *e;
         if (auto e = ReadString(*t, "terminal", "community", c.community, 120)) return *e;
         if (auto e = ReadString(*t, "terminal", "grid_name", c.grid_name, 120)) return *e;
         if (auto e = ReadString(*t, "terminal", "grid_path", c.grid_path, 400)) return *e;
@@ -90,15 +93,18 @@ Result<KioskConfig> ParseKioskConfig(std::string_view text) {
     auto ui = section("ui");
     if (!ui) return ui.error();
     if (const toml::table* t = *ui) {
-        if (auto e = CheckKeys(*t, "ui", {"lang", "idle_timeout_s", "countdown_s", "receipt_timeout_s",
-                                          "renderer", "font"})) {
+        if (auto e = CheckKeys(*t, "ui",
+                               {"lang", "idle_timeout_s", "countdown_s", "receipt_timeout_s",
+                                "renderer", "font"})) {
             return *e;
         }
         if (auto e = ReadString(*t, "ui", "lang", c.lang)) return *e;
-        if (c.lang != "zh" && c.lang != "en") return ConfigError("ui.lang", "must be \"zh\" or \"en\"");
+        if (c.lang != "zh" && c.lang != "en")
+            return ConfigError("ui.lang", "must be \"zh\" or \"en\"");
         if (auto e = ReadInt(*t, "ui", "idle_timeout_s", c.idle_timeout_s, 20, 3600)) return *e;
         if (auto e = ReadInt(*t, "ui", "countdown_s", c.countdown_s, 5, 60)) return *e;
-        if (auto e = ReadInt(*t, "ui", "receipt_timeout_s", c.receipt_timeout_s, 20, 3600)) return *e;
+        if (auto e = ReadInt(*t, "ui", "receipt_timeout_s", c.receipt_timeout_s, 20, 3600))
+            return *e;
         if (auto e = ReadString(*t, "ui", "renderer", c.renderer)) return *e;
         if (c.renderer != "auto" && c.renderer != "software" && c.renderer != "accelerated") {
             return ConfigError("ui.renderer", "must be \"auto\", \"software\" or \"accelerated\"");
@@ -130,7 +136,8 @@ Result<KioskConfig> ParseKioskConfig(std::string_view text) {
     if (const toml::table* t = *store) {
         if (auto e = CheckKeys(*t, "store", {"max_queue", "duplicate_hint_days"})) return *e;
         if (auto e = ReadInt(*t, "store", "max_queue", c.max_queue, 10, 10000000)) return *e;
-        if (auto e = ReadInt(*t, "store", "duplicate_hint_days", c.duplicate_hint_days, 0, 90)) return *e;
+        if (auto e = ReadInt(*t, "store", "duplicate_hint_days", c.duplicate_hint_days, 0, 90))
+            return *e;
     }
     return c;
 }

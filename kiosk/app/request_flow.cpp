@@ -7,36 +7,55 @@ namespace gk {
 
 Field DefaultFocus(Screen screen, const Draft& draft) {
     switch (screen) {
-        case Screen::kRequestDetails: return Field::kDescription;
-        case Screen::kRequestLocation: return Field::kBuilding;
-        case Screen::kRequestContact: return draft.anonymous ? Field::kNone : Field::kPhone;
-        case Screen::kTrack: return Field::kTrackCode;
-        default: return Field::kNone;
+        case Screen::kRequestDetails:
+            return Field::kDescription;
+        case Screen::kRequestLocation:
+            return Field::kBuilding;
+        case Screen::kRequestContact:
+            return draft.anonymous ? Field::kNone : Field::kPhone;
+        case Screen::kTrack:
+            return Field::kTrackCode;
+        default:
+            return Field::kNone;
     }
 }
 
 Screen PreviousStep(Screen screen) {
     switch (screen) {
-        case Screen::kRequestService: return Screen::kRequestGroup;
-        case Screen::kRequestDetails: return Screen::kRequestService;
-        case Screen::kRequestLocation: return Screen::kRequestDetails;
-        case Screen::kRequestContact: return Screen::kRequestLocation;
-        case Screen::kRequestReview: return Screen::kRequestContact;
-        default: return Screen::kHome;
+        case Screen::kRequestService:
+            return Screen::kRequestGroup;
+        case Screen::kRequestDetails:
+            return Screen::kRequestService;
+        case Screen::kRequestLocation:
+            return Screen::kRequestDetails;
+        case Screen::kRequestContact:
+            return Screen::kRequestLocation;
+        case Screen::kRequestReview:
+            return Screen::kRequestContact;
+        default:
+            return Screen::kHome;
     }
 }
 
 std::string_view ProblemField(Field field) {
     switch (field) {
-        case Field::kDescription: return "description";
-        case Field::kBuilding: return "location.building";
-        case Field::kUnit: return "location.unit";
-        case Field::kRoom: return "location.room";
-        case Field::kName: return "contact.name";
-        case Field::kPhone: return "contact.phone";
-        case Field::kRelation: return "contact.relation";
+        case Field::kDescription:
+            return "description";
+        case Field::kBuilding:
+            return "location.building";
+        case Field::kUnit:
+            return "location.unit";
+        case Field::kRoom:
+            return "location.room";
+        case Field::kName:
+            return "contact.name";
+        case Field::kPhone:
+            return "contact.phone";
+        case Field::kRelation:
+            return "contact.relation";
         case Field::kTrackCode:
-        case Field::kNone: return "";
+        case Field::kNone:
+            return "";
     }
     return "";
 }
@@ -44,10 +63,17 @@ std::string_view ProblemField(Field field) {
 std::vector<FieldProblem> ProblemsForStep(Screen step, const std::vector<FieldProblem>& all) {
     std::string prefix;
     switch (step) {
-        case Screen::kRequestDetails: prefix = "description"; break;
-        case Screen::kRequestLocation: prefix = "location"; break;
-        case Screen::kRequestContact: prefix = "contact"; break;
-        default: return all;
+        case Screen::kRequestDetails:
+            prefix = "description";
+            break;
+        case Screen::kRequestLocation:
+            prefix = "location";
+            break;
+        case Screen::kRequestContact:
+            prefix = "contact";
+            break;
+        default:
+            return all;
     }
     std::vector<FieldProblem> out;
     for (const auto& p : all) {

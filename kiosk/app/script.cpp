@@ -10,7 +10,8 @@ namespace {
 
 std::string_view Trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+        s.remove_suffix(1);
     return s;
 }
 
@@ -35,14 +36,16 @@ Result<std::vector<ScriptStep>> ParseScript(std::string_view text) {
     size_t pos = 0;
     while (pos <= text.size()) {
         const size_t nl = text.find('\n', pos);
-        std::string_view raw = text.substr(pos, nl == std::string_view::npos ? text.npos : nl - pos);
+        std::string_view raw =
+            text.substr(pos, nl == std::string_view::npos ? text.npos : nl - pos);
         pos = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
         ++line_no;
         const std::string_view line = Trim(raw);
         if (line.empty() || line.front() == '#') continue;
         const size_t space = line.find_first_of(" \t");
         const std::string_view verb = line.substr(0, space);
-        const std::string_view args = space == std::string_view::npos ? "" : Trim(line.substr(space));
+        const std::string_view args =
+            space == std::string_view::npos ? "" : Trim(line.substr(space));
         ScriptStep step;
         step.line = line_no;
         const auto fail = [&](const std::string& why) {
@@ -70,7 +73,8 @@ Result<std::vector<ScriptStep>> ParseScript(std::string_view text) {
             step.text = std::string(args);
         } else if (verb == "wait") {
             step.kind = K::kWait;
-            if (!ParseNumbers(args, step.numbers, 1) || step.numbers[0] < 0) return fail("wait needs MS >= 0");
+            if (!ParseNumbers(args, step.numbers, 1) || step.numbers[0] < 0)
+                return fail("wait needs MS >= 0");
         } else if (verb == "expect_screen") {
             step.kind = K::kExpectScreen;
             if (args.empty()) return fail("expect_screen needs a screen name");
@@ -81,7 +85,8 @@ Result<std::vector<ScriptStep>> ParseScript(std::string_view text) {
             step.text = std::string(args);
         } else if (verb == "screenshot") {
             step.kind = K::kScreenshot;
-            if (args.empty() || args.find('/') != std::string_view::npos) return fail("screenshot needs a plain NAME");
+            if (args.empty() || args.find('/') != std::string_view::npos)
+                return fail("screenshot needs a plain NAME");
             step.text = std::string(args);
         } else if (verb == "quit") {
             step.kind = K::kQuit;

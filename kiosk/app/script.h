@@ -13,10 +13,21 @@
 namespace gk {
 
 struct ScriptStep {
-    enum class Kind { kTap, kTapAt, kDrag, kType, kKey, kWait, kExpectScreen, kExpectText, kScreenshot, kQuit };
+    enum class Kind {
+        kTap,
+        kTapAt,
+        kDrag,
+        kType,
+        kKey,
+        kWait,
+        kExpectScreen,
+        kExpectText,
+        kScreenshot,
+        kQuit
+    };
     Kind kind;
-    int line = 0;            // 1-based line in the file, for failure messages
-    std::string text;        // id, text, key name, screen name or screenshot name
+    int line = 0;                     // 1-based line in the file, for failure messages
+    std::string text;                 // id, text, key name, screen name or screenshot name
     float numbers[4] = {0, 0, 0, 0};  // coordinates (pixels) or the wait (ms)
 };
 

@@ -65,7 +65,8 @@ Status Store::MarkDelivered(const std::vector<std::string>& uuids, int64_t recei
         }
         if (!request) continue;
         if (received_at_unix > 0) {
-            auto added = ApplyStageChangeLocked(uuid, Stage::kReceived, received_at_unix, "", "server");
+            auto added =
+                ApplyStageChangeLocked(uuid, Stage::kReceived, received_at_unix, "", "server");
             if (!added) return added.error();
         }
         request->request.contact.name.clear();

@@ -249,8 +249,9 @@ Result<bool> Store::ApplyStageChange(std::string_view uuid_or_code, Stage stage,
 }
 
 // Inside a transaction the caller holds (ApplyStageChange, MarkDelivered).
-Result<bool> Store::ApplyStageChangeLocked(std::string_view uuid_or_code, Stage stage, int64_t at_unix,
-                                           std::string_view note, std::string_view actor) {
+Result<bool> Store::ApplyStageChangeLocked(std::string_view uuid_or_code, Stage stage,
+                                           int64_t at_unix, std::string_view note,
+                                           std::string_view actor) {
     int64_t id = 0;
     {
         auto st = Prepared(IsUuid(uuid_or_code) ? kIdByUuid : kIdByCode);

@@ -9,8 +9,8 @@
 namespace gk {
 
 struct BackoffPolicy {
-    int64_t base_ms = 1000;           // first cap
-    int64_t cap_ms = 5 * 60 * 1000;   // the exponential never exceeds this
+    int64_t base_ms = 1000;          // first cap
+    int64_t cap_ms = 5 * 60 * 1000;  // the exponential never exceeds this
     int64_t retry_after_min_ms = 1000;
     int64_t retry_after_max_ms = 60 * 60 * 1000;
 };
@@ -19,6 +19,7 @@ struct BackoffPolicy {
 int64_t FullJitterDelayMs(const BackoffPolicy& policy, int failures, double random01);
 
 // retry_after_s < 0 means "no header": falls back to full jitter.
-int64_t RetryDelayMs(const BackoffPolicy& policy, int failures, int64_t retry_after_s, double random01);
+int64_t RetryDelayMs(const BackoffPolicy& policy, int failures, int64_t retry_after_s,
+                     double random01);
 
 }  // namespace gk

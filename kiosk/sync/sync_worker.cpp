@@ -182,7 +182,7 @@ std::string SyncWorker::HeartbeatJson() {
     const auto depth = store_.QueueDepth();
     const auto oldest = store_.OldestQueuedAt();
     const int64_t now = clock_.WallUnixMs() / 1000;
-    struct statvfs fs{};
+    struct statvfs fs {};
     int64_t free_bytes = -1;
     if (statvfs(store_.database_path().c_str(), &fs) == 0)
         free_bytes = static_cast<int64_t>(fs.f_bavail) * fs.f_frsize;

@@ -30,12 +30,14 @@ float ProblemLine(Ui& ui, std::string_view key, ImVec2 pos, float wrap_width) {
     return Label(ui, ui.fonts.body, line, pos, ui.theme.danger, wrap_width);
 }
 
-float TextField(Ui& ui, Field field, std::string_view label, std::string_view value, std::string_view hint,
-                const Rect& r, size_t max_chars, Action& action) {
+float TextField(Ui& ui, Field field, std::string_view label, std::string_view value,
+                std::string_view hint, const Rect& r, size_t max_chars, Action& action) {
     const Session& s = ui.state.session;
     const bool focused = s.focus == field;
-    const std::string id = std::string(ScreenName(ui.state.screen)) + ".field." + std::string(FieldName(field));
-    const std::string_view problem = field == Field::kTrackCode ? std::string_view() : ProblemFor(ui, ProblemField(field));
+    const std::string id =
+        std::string(ScreenName(ui.state.screen)) + ".field." + std::string(FieldName(field));
+    const std::string_view problem =
+        field == Field::kTrackCode ? std::string_view() : ProblemFor(ui, ProblemField(field));
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const Theme& t = ui.theme;
 
@@ -44,11 +46,13 @@ float TextField(Ui& ui, Field field, std::string_view label, std::string_view va
     const Rect box{r.x, r.y + label_h, r.w, r.h - label_h};
     ImGui::SetCursorScreenPos(box.min());
     ImGui::PushID(id.c_str());
-    if (ImGui::InvisibleButton("##f", ImVec2(box.w, box.h))) action = Action::WithField(Action::Kind::kFocus, field);
+    if (ImGui::InvisibleButton("##f", ImVec2(box.w, box.h)))
+        action = Action::WithField(Action::Kind::kFocus, field);
     ImGui::PopID();
     dl->AddRectFilled(box.min(), box.max(), t.card, ui.px(10));
     const ImU32 border = !problem.empty() ? t.danger : focused ? t.focus : t.border;
-    dl->AddRect(box.min(), box.max(), border, ui.px(10), 0, ui.px(focused || !problem.empty() ? 4 : 2));
+    dl->AddRect(box.min(), box.max(), border, ui.px(10), 0,
+                ui.px(focused || !problem.empty() ? 4 : 2));
     const float pad = ui.px(18);
     const float wrap = box.w - 2 * pad;
     const ImVec2 text_pos(box.x + pad, box.y + pad * 0.7f);
@@ -69,8 +73,9 @@ float TextField(Ui& ui, Field field, std::string_view label, std::string_view va
             const ImVec2 before = Measure(ui.fonts.body, value, wrap);
             const ImVec2 comp = Measure(ui.fonts.body, s.composition);
             const float y = pos.y + before.y;
-            dl->AddLine(ImVec2(pos.x + (before.y > ui.fonts.body->FontSize * 1.5f ? 0 : before.x), y),
-                        ImVec2(pos.x + before.x + comp.x, y), t.focus, ui.px(2));
+            dl->AddLine(
+                ImVec2(pos.x + (before.y > ui.fonts.body->FontSize * 1.5f ? 0 : before.x), y),
+                ImVec2(pos.x + before.x + comp.x, y), t.focus, ui.px(2));
         }
     }
     if (focused) {
@@ -90,22 +95,27 @@ float TextField(Ui& ui, Field field, std::string_view label, std::string_view va
             while (line_start < end && (*line_start == ' ' || *line_start == '\n')) ++line_start;
             y += line_h;
         }
-        const float x = text_pos.x + Measure(ui.fonts.body, std::string_view(line_start, end - line_start)).x;
+        const float x =
+            text_pos.x + Measure(ui.fonts.body, std::string_view(line_start, end - line_start)).x;
         const float room = box.h - pad * 1.4f;
         if (size.y > room) y -= size.y - room;
-        dl->AddRectFilled(ImVec2(x + ui.px(2), y + ui.px(2)), ImVec2(x + ui.px(5), y + line_h), t.focus);
+        dl->AddRectFilled(ImVec2(x + ui.px(2), y + ui.px(2)), ImVec2(x + ui.px(5), y + line_h),
+                          t.focus);
     }
     ImGui::PopClipRect();
     if (max_chars > 0) {
-        const std::string count = Format(ui.T("common.chars"), {{"count", std::to_string(CountCodePoints(value))},
-                                                                {"max", std::to_string(max_chars)}});
+        const std::string count =
+            Format(ui.T("common.chars"), {{"count", std::to_string(CountCodePoints(value))},
+                                          {"max", std::to_string(max_chars)}});
         const ImVec2 cs = Measure(ui.fonts.body, count);
-        Label(ui, ui.fonts.body, count, ImVec2(box.x + box.w - cs.x - pad, box.y + box.h - cs.y - ui.px(8)),
-              t.text_muted);
+        Label(ui, ui.fonts.body, count,
+              ImVec2(box.x + box.w - cs.x - pad, box.y + box.h - cs.y - ui.px(8)), t.text_muted);
     }
-    ui.layout.AddWidget({id, std::string(label.empty() ? hint : label), box.x, box.y, box.w, box.h, true});
+    ui.layout.AddWidget(
+        {id, std::string(label.empty() ? hint : label), box.x, box.y, box.w, box.h, true});
     float h = r.h;
-    if (!problem.empty()) h += ui.px(8) + ProblemLine(ui, problem, ImVec2(r.x, r.y + r.h + ui.px(8)), r.w);
+    if (!problem.empty())
+        h += ui.px(8) + ProblemLine(ui, problem, ImVec2(r.x, r.y + r.h + ui.px(8)), r.w);
     return h;
 }
 
@@ -153,7 +163,8 @@ Action Keyboard(Ui& ui, KeyboardKind kind, const Rect& r) {
     const float key_h = kind == KeyboardKind::kPhone ? ui.px(84) : ui.px(80);
     size_t max_cols = 0;
     for (const auto& row : rows) max_cols = std::max(max_cols, row.size());
-    const float unit = std::min((r.w - gap * (max_cols - 1)) / max_cols, kind == KeyboardKind::kPhone ? ui.px(220) : ui.px(150));
+    const float unit = std::min((r.w - gap * (max_cols - 1)) / max_cols,
+                                kind == KeyboardKind::kPhone ? ui.px(220) : ui.px(150));
     const float total_w = unit * max_cols + gap * (max_cols - 1);
     const float x0 = r.x + (r.w - total_w) * 0.5f;
     float y = r.y;
@@ -165,8 +176,11 @@ Action Keyboard(Ui& ui, KeyboardKind kind, const Rect& r) {
             float w = unit;
             if (i + 1 == row.size() && row.size() < max_cols) w = x0 + total_w - x;
             const bool is_space = key == "space", is_back = key == "backspace";
-            const std::string label = is_space ? ui.T("keyboard.space") : is_back ? ui.T("keyboard.backspace") : key;
-            if (Button(ui, "kb." + key, label, Rect{x, y, w, key_h}, is_back ? ButtonKind::kSecondary : ButtonKind::kCard)) {
+            const std::string label = is_space  ? ui.T("keyboard.space")
+                                      : is_back ? ui.T("keyboard.backspace")
+                                                : key;
+            if (Button(ui, "kb." + key, label, Rect{x, y, w, key_h},
+                       is_back ? ButtonKind::kSecondary : ButtonKind::kCard)) {
                 if (is_back) {
                     action = Action::Of(Action::Kind::kBackspace);
                 } else {
@@ -187,12 +201,14 @@ Action Keyboard(Ui& ui, KeyboardKind kind, const Rect& r) {
 Rect WizardStep(Ui& ui, int step, std::string_view prompt, bool show_next, Action& action) {
     Rect content = DrawChrome(ui, ui.T("request.title"), /*show_nav=*/true, action);
     const float pad = ui.px(40);
-    const std::string step_text = Format(ui.T("request.step"), {{"n", std::to_string(step)}, {"total", "6"}});
+    const std::string step_text =
+        Format(ui.T("request.step"), {{"n", std::to_string(step)}, {"total", "6"}});
     const float y = content.y + ui.px(20);
     const ImVec2 step_size = Measure(ui.fonts.body, step_text);
-    Label(ui, ui.fonts.body, step_text, ImVec2(content.x + content.w - pad - step_size.x, y + ui.px(14)),
-          ui.theme.text_muted);
-    Label(ui, ui.fonts.title, prompt, ImVec2(content.x + pad, y), ui.theme.text, content.w - 2 * pad - step_size.x - ui.px(40));
+    Label(ui, ui.fonts.body, step_text,
+          ImVec2(content.x + content.w - pad - step_size.x, y + ui.px(14)), ui.theme.text_muted);
+    Label(ui, ui.fonts.title, prompt, ImVec2(content.x + pad, y), ui.theme.text,
+          content.w - 2 * pad - step_size.x - ui.px(40));
     // Progress: six segments, filled up to this step.
     const float seg_gap = ui.px(8);
     const float seg_w = (content.w - 2 * pad - 5 * seg_gap) / 6;
@@ -206,8 +222,10 @@ Rect WizardStep(Ui& ui, int step, std::string_view prompt, bool show_next, Actio
     if (show_next) {
         const ImVec2 size = ui.size();
         const float bw = ui.px(340), bh = ui.px(96);
-        const Rect next{size.x - pad - bw, content.y + content.h + (ui.px(130) - bh) * 0.5f, bw, bh};
-        if (Button(ui, "request.next", ui.T("common.next"), next, ButtonKind::kPrimary, true, ui.fonts.title)) {
+        const Rect next{size.x - pad - bw, content.y + content.h + (ui.px(130) - bh) * 0.5f, bw,
+                        bh};
+        if (Button(ui, "request.next", ui.T("common.next"), next, ButtonKind::kPrimary, true,
+                   ui.fonts.title)) {
             action = Action::Of(Action::Kind::kNext);
         }
     }

@@ -11,8 +11,8 @@ namespace gk {
 
 // A field; tapping it focuses it. Shows hint when empty, the count "12/500" when max_chars > 0,
 // and a problem (i18n key) beneath it in words, not only in red. Returns its full height.
-float TextField(Ui& ui, Field field, std::string_view label, std::string_view value, std::string_view hint,
-                const Rect& r, size_t max_chars, Action& action);
+float TextField(Ui& ui, Field field, std::string_view label, std::string_view value,
+                std::string_view hint, const Rect& r, size_t max_chars, Action& action);
 
 // A choice among several; the chosen one is filled and carries a tick.
 bool Choice(Ui& ui, std::string_view id, std::string_view label, bool chosen, const Rect& r);

@@ -16,7 +16,7 @@ struct WidgetInfo {
 };
 
 class FrameLayout {
-public:
+  public:
     void Begin(long frame, std::string_view screen, int width, int height);
     void AddWidget(WidgetInfo widget);
     void AddText(std::string_view text);
@@ -32,7 +32,7 @@ public:
     // temp file + rename, so a reader never sees half a file.
     bool WriteAtomically(const std::string& path) const;
 
-private:
+  private:
     long frame_ = 0;
     std::string screen_;
     int width_ = 0, height_ = 0;

@@ -19,17 +19,19 @@ Action DrawIdleCountdown(Ui& ui) {
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
     ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0.0f);
     ImGui::Begin("##countdown", nullptr,
-                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                     ImGuiWindowFlags_NoNav);
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                     ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoNav);
     const float w = std::min(size.x - ui.px(80), ui.px(1000));
     const float h = ui.px(520);
     const Rect card{(size.x - w) * 0.5f, (size.y - h) * 0.5f, w, h};
     ImDrawList* wdl = ImGui::GetWindowDrawList();
     wdl->AddRectFilled(card.min(), card.max(), ui.theme.card, ui.px(20));
     const std::string seconds = std::to_string(std::max(0, ui.state.countdown_s));
-    LabelCentered(ui, ui.fonts.huge, seconds, Rect{card.x, card.y + ui.px(40), card.w, ui.px(110)}, ui.theme.danger);
+    LabelCentered(ui, ui.fonts.huge, seconds, Rect{card.x, card.y + ui.px(40), card.w, ui.px(110)},
+                  ui.theme.danger);
     LabelCentered(ui, ui.fonts.body, Format(ui.T("idle.message"), {{"seconds", seconds}}),
-                  Rect{card.x + ui.px(40), card.y + ui.px(170), card.w - ui.px(80), ui.px(100)}, ui.theme.text);
+                  Rect{card.x + ui.px(40), card.y + ui.px(170), card.w - ui.px(80), ui.px(100)},
+                  ui.theme.text);
     if (Button(ui, "idle.more_time", ui.T("idle.more_time"),
                Rect{card.x + ui.px(60), card.y + h - ui.px(200), card.w - ui.px(120), ui.px(140)},
                ButtonKind::kPrimary, true, ui.fonts.title)) {

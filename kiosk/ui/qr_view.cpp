@@ -23,7 +23,8 @@ bool DrawQr(std::string_view text, const Rect& r) {
     const float module = std::floor(std::min(r.w, r.h) / total);
     if (module < 1) return false;
     const float side = module * total;
-    const float x0 = std::floor(r.x + (r.w - side) * 0.5f), y0 = std::floor(r.y + (r.h - side) * 0.5f);
+    const float x0 = std::floor(r.x + (r.w - side) * 0.5f),
+                y0 = std::floor(r.y + (r.h - side) * 0.5f);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->AddRectFilled(ImVec2(x0, y0), ImVec2(x0 + side, y0 + side), IM_COL32_WHITE);
     for (int y = 0; y < m.size; ++y) {

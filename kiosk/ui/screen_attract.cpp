@@ -19,8 +19,10 @@ Action DrawAttract(Ui& ui) {
         y += s.y + gap;
     };
     centred(ui.fonts.huge, ui.T("app.name"), t.on_header, ui.px(24));
-    centred(ui.fonts.title, ui.state.community + " · " + ui.state.grid_name, t.on_header, ui.px(16));
-    centred(ui.fonts.body, FormatDateTime(ui.state.wall_unix_ms, ui.state.lang), t.on_header, ui.px(60));
+    centred(ui.fonts.title, ui.state.community + " · " + ui.state.grid_name, t.on_header,
+            ui.px(16));
+    centred(ui.fonts.body, FormatDateTime(ui.state.wall_unix_ms, ui.state.lang), t.on_header,
+            ui.px(60));
 
     // What can be done here, one line each, so a passer-by knows before touching.
     for (const char* key : {"attract.offer_request", "attract.offer_track", "attract.offer_boards",
@@ -36,8 +38,8 @@ Action DrawAttract(Ui& ui) {
     Action action;
     ImGui::SetCursorScreenPos(ImVec2(0, 0));
     if (ImGui::InvisibleButton("##attract", size)) action = Action::Goto(Screen::kHome);
-    ui.layout.AddWidget({"attract.start", ui.T("attract.touch_to_start"), band.x, band.y, band.w,
-                         band.h, true});
+    ui.layout.AddWidget(
+        {"attract.start", ui.T("attract.touch_to_start"), band.x, band.y, band.w, band.h, true});
     return action;
 }
 

@@ -15,18 +15,25 @@ Action DrawHome(Ui& ui) {
         ImU32 accent;
     };
     const TileSpec tiles[] = {
-        {"home.request", "home.request", "home.request_sub", Screen::kRequestGroup, IM_COL32(0xA3, 0x1A, 0x1D, 0xFF)},
-        {"home.track", "home.track", "home.track_sub", Screen::kTrack, IM_COL32(0x0B, 0x4E, 0xA2, 0xFF)},
-        {"home.disclosure", "home.disclosure", "home.disclosure_sub", Screen::kDisclosure, IM_COL32(0x8A, 0x5A, 0x00, 0xFF)},
-        {"home.deliberation", "home.deliberation", "home.deliberation_sub", Screen::kDeliberation, IM_COL32(0x5B, 0x2C, 0x83, 0xFF)},
-        {"home.projects", "home.projects", "home.projects_sub", Screen::kProjects, IM_COL32(0x1E, 0x6B, 0x34, 0xFF)},
-        {"home.grid", "home.grid", "home.grid_sub", Screen::kGrid, IM_COL32(0x00, 0x6D, 0x77, 0xFF)},
+        {"home.request", "home.request", "home.request_sub", Screen::kRequestGroup,
+         IM_COL32(0xA3, 0x1A, 0x1D, 0xFF)},
+        {"home.track", "home.track", "home.track_sub", Screen::kTrack,
+         IM_COL32(0x0B, 0x4E, 0xA2, 0xFF)},
+        {"home.disclosure", "home.disclosure", "home.disclosure_sub", Screen::kDisclosure,
+         IM_COL32(0x8A, 0x5A, 0x00, 0xFF)},
+        {"home.deliberation", "home.deliberation", "home.deliberation_sub", Screen::kDeliberation,
+         IM_COL32(0x5B, 0x2C, 0x83, 0xFF)},
+        {"home.projects", "home.projects", "home.projects_sub", Screen::kProjects,
+         IM_COL32(0x1E, 0x6B, 0x34, 0xFF)},
+        {"home.grid", "home.grid", "home.grid_sub", Screen::kGrid,
+         IM_COL32(0x00, 0x6D, 0x77, 0xFF)},
     };
     const int cols = ui.portrait() ? 2 : 3;
     const int rows = (static_cast<int>(std::size(tiles)) + cols - 1) / cols;
     const float pad = ui.px(40), gap = ui.px(32);
     const float footer_h = ui.px(120);
-    const Rect area{content.x + pad, content.y + pad, content.w - 2 * pad, content.h - 2 * pad - footer_h};
+    const Rect area{content.x + pad, content.y + pad, content.w - 2 * pad,
+                    content.h - 2 * pad - footer_h};
     const float tw = (area.w - gap * (cols - 1)) / cols;
     const float th = (area.h - gap * (rows - 1)) / rows;
     for (int i = 0; i < static_cast<int>(std::size(tiles)); ++i) {
@@ -38,12 +45,13 @@ Action DrawHome(Ui& ui) {
     }
     // Leaving: wipes the session at once instead of waiting for the idle timeout.
     const float by = content.y + content.h - footer_h;
-    if (Button(ui, "home.exit", ui.T("home.exit"), Rect{content.x + content.w - pad - ui.px(320), by, ui.px(320), ui.px(96)},
+    if (Button(ui, "home.exit", ui.T("home.exit"),
+               Rect{content.x + content.w - pad - ui.px(320), by, ui.px(320), ui.px(96)},
                ButtonKind::kSecondary)) {
         action = Action::Of(Action::Kind::kDone);
     }
-    Label(ui, ui.fonts.body, ui.T("home.help"), ImVec2(content.x + pad, by + ui.px(28)), ui.theme.text_muted,
-          content.w - 2 * pad - ui.px(360));
+    Label(ui, ui.fonts.body, ui.T("home.help"), ImVec2(content.x + pad, by + ui.px(28)),
+          ui.theme.text_muted, content.w - 2 * pad - ui.px(360));
     return action;
 }
 

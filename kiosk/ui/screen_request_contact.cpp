@@ -16,11 +16,13 @@ Action DrawRequestContact(Ui& ui) {
     const float choice_h = ui.px(90);
     const float cw = (area.w - 3 * gap) / 4;
     float y = area.y;
-    if (Choice(ui, "request.contact_leave", ui.T("request.contact_leave"), !d.anonymous, Rect{area.x, y, cw, choice_h})) {
+    if (Choice(ui, "request.contact_leave", ui.T("request.contact_leave"), !d.anonymous,
+               Rect{area.x, y, cw, choice_h})) {
         action = Action::WithIndex(Action::Kind::kSetAnonymous, 0);
     }
-    if (!contact_required && Choice(ui, "request.contact_anonymous", ui.T("request.contact_anonymous"), d.anonymous,
-                                    Rect{area.x + cw + gap, y, cw, choice_h})) {
+    if (!contact_required &&
+        Choice(ui, "request.contact_anonymous", ui.T("request.contact_anonymous"), d.anonymous,
+               Rect{area.x + cw + gap, y, cw, choice_h})) {
         action = Action::WithIndex(Action::Kind::kSetAnonymous, 1);
     }
     if (Choice(ui, "request.proxy_no", ui.T("request.proxy_no"), !d.by_proxy,
@@ -36,26 +38,31 @@ Action DrawRequestContact(Ui& ui) {
     const float fw = (area.w - 2 * gap) / 3;
     const float fh = ui.px(150);
     if (d.anonymous) {
-        Label(ui, ui.fonts.body, ui.T("request.contact_anonymous_note"), ImVec2(area.x, y + ui.px(40)), ui.theme.text_muted,
-              2 * fw + gap);
+        Label(ui, ui.fonts.body, ui.T("request.contact_anonymous_note"),
+              ImVec2(area.x, y + ui.px(40)), ui.theme.text_muted, 2 * fw + gap);
     } else {
-        TextField(ui, Field::kPhone, ui.T("request.phone") + (contact_required ? ui.T("common.required") : ""), d.phone,
-                  ui.T("request.phone_hint"), Rect{area.x, y, fw, fh}, 0, action);
-        TextField(ui, Field::kName, ui.T("request.name") + ui.T("common.optional"), d.name, ui.T("request.name_hint"),
-                  Rect{area.x + fw + gap, y, fw, fh}, kMaxNameChars, action);
+        TextField(ui, Field::kPhone,
+                  ui.T("request.phone") + (contact_required ? ui.T("common.required") : ""),
+                  d.phone, ui.T("request.phone_hint"), Rect{area.x, y, fw, fh}, 0, action);
+        TextField(ui, Field::kName, ui.T("request.name") + ui.T("common.optional"), d.name,
+                  ui.T("request.name_hint"), Rect{area.x + fw + gap, y, fw, fh}, kMaxNameChars,
+                  action);
     }
     if (d.by_proxy) {
-        TextField(ui, Field::kRelation, ui.T("request.relation"), d.relation, ui.T("request.relation_hint"),
-                  Rect{area.x + 2 * (fw + gap), y, fw, fh}, kMaxNameChars, action);
+        TextField(ui, Field::kRelation, ui.T("request.relation"), d.relation,
+                  ui.T("request.relation_hint"), Rect{area.x + 2 * (fw + gap), y, fw, fh},
+                  kMaxNameChars, action);
     }
     if (contact_required) {
-        Label(ui, ui.fonts.body, ui.T("request.contact_required_note"), ImVec2(area.x + cw + gap, area.y + ui.px(24)),
-              ui.theme.text_muted, cw);
+        Label(ui, ui.fonts.body, ui.T("request.contact_required_note"),
+              ImVec2(area.x + cw + gap, area.y + ui.px(24)), ui.theme.text_muted, cw);
     }
-    const KeyboardKind kind = ui.state.session.focus == Field::kPhone ? KeyboardKind::kPhone : KeyboardKind::kText;
+    const KeyboardKind kind =
+        ui.state.session.focus == Field::kPhone ? KeyboardKind::kPhone : KeyboardKind::kText;
     const float kb_h = KeyboardHeight(ui, kind);
     if (!ui.state.session.notice_key.empty()) {
-        ProblemLine(ui, ui.state.session.notice_key, ImVec2(area.x, area.y + area.h - kb_h - ui.px(50)), area.w);
+        ProblemLine(ui, ui.state.session.notice_key,
+                    ImVec2(area.x, area.y + area.h - kb_h - ui.px(50)), area.w);
     }
     if (ui.state.session.focus != Field::kNone) {
         const Action key = Keyboard(ui, kind, Rect{area.x, area.y + area.h - kb_h, area.w, kb_h});

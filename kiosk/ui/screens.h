@@ -9,7 +9,7 @@ namespace gk {
 
 Action DrawAttract(Ui& ui);
 Action DrawHome(Ui& ui);
-Action DrawComingSoon(Ui& ui);   // disclosure, deliberation, projects, grid until they land
+Action DrawComingSoon(Ui& ui);  // disclosure, deliberation, projects, grid until they land
 Action DrawRequestGroup(Ui& ui);
 Action DrawRequestService(Ui& ui);
 Action DrawRequestDetails(Ui& ui);

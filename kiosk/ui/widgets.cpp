@@ -68,7 +68,8 @@ bool Tapped(const char* id, const Rect& r, bool enabled, bool& held) {
 
 bool Visible(const Rect& r) {
     // Inside a scroll region only what shows is tappable and recorded.
-    const ImRect clip(ImGui::GetWindowDrawList()->GetClipRectMin(), ImGui::GetWindowDrawList()->GetClipRectMax());
+    const ImRect clip(ImGui::GetWindowDrawList()->GetClipRectMin(),
+                      ImGui::GetWindowDrawList()->GetClipRectMax());
     return clip.Overlaps(ImRect(r.min(), r.max()));
 }
 
@@ -92,7 +93,9 @@ bool Button(Ui& ui, std::string_view id, std::string_view label, const Rect& r, 
     const Theme& t = ui.theme;
     ImU32 bg = t.primary, fg = t.on_primary, border = 0;
     switch (kind) {
-        case ButtonKind::kPrimary: bg = held ? t.primary_pressed : t.primary; break;
+        case ButtonKind::kPrimary:
+            bg = held ? t.primary_pressed : t.primary;
+            break;
         case ButtonKind::kSecondary:
             bg = held ? t.secondary_pressed : t.secondary;
             fg = t.text;
@@ -103,7 +106,9 @@ bool Button(Ui& ui, std::string_view id, std::string_view label, const Rect& r, 
             fg = t.text;
             border = t.border;
             break;
-        case ButtonKind::kDanger: bg = held ? t.primary_pressed : t.danger; break;
+        case ButtonKind::kDanger:
+            bg = held ? t.primary_pressed : t.danger;
+            break;
     }
     if (!enabled) {
         bg = t.disabled;
@@ -161,7 +166,8 @@ ImVec2 Measure(ImFont* font, std::string_view text, float wrap_width) {
                                text.data() + text.size());
 }
 
-float Label(Ui& ui, ImFont* font, std::string_view text, ImVec2 pos, ImU32 color, float wrap_width) {
+float Label(Ui& ui, ImFont* font, std::string_view text, ImVec2 pos, ImU32 color,
+            float wrap_width) {
     if (text.empty()) return 0.0f;
     ImGui::GetWindowDrawList()->AddText(font, font->FontSize, pos, color, text.data(),
                                         text.data() + text.size(), wrap_width);
@@ -225,9 +231,11 @@ Rect DrawChrome(Ui& ui, std::string_view title, bool show_nav, Action& action) {
     }
     const std::string clock = FormatDateTime(ui.state.wall_unix_ms, ui.state.lang);
     const ImVec2 clock_size = Measure(ui.fonts.body, clock);
-    if (size.x - pad - ui.px(190) - ui.px(24) - clock_size.x > pad + Measure(ui.fonts.title, title).x) {
+    if (size.x - pad - ui.px(190) - ui.px(24) - clock_size.x >
+        pad + Measure(ui.fonts.title, title).x) {
         Label(ui, ui.fonts.body, clock,
-              ImVec2(lang_r.x - ui.px(24) - clock_size.x, (header_h - clock_size.y) * 0.5f), t.on_header);
+              ImVec2(lang_r.x - ui.px(24) - clock_size.x, (header_h - clock_size.y) * 0.5f),
+              t.on_header);
     }
 
     float bottom = size.y;
@@ -238,7 +246,8 @@ Rect DrawChrome(Ui& ui, std::string_view title, bool show_nav, Action& action) {
         dl->AddLine(ImVec2(0, bottom), ImVec2(size.x, bottom), t.border, ui.px(2));
         const float bw = ui.px(260), bh = ui.px(96);
         const float by = bottom + (footer_h - bh) * 0.5f;
-        if (Button(ui, "common.back", ui.T("common.back"), Rect{pad, by, bw, bh}, ButtonKind::kSecondary)) {
+        if (Button(ui, "common.back", ui.T("common.back"), Rect{pad, by, bw, bh},
+                   ButtonKind::kSecondary)) {
             action = Action::Of(Action::Kind::kBack);
         }
         if (Button(ui, "common.home", ui.T("common.home"), Rect{pad + bw + ui.px(24), by, bw, bh},
@@ -269,8 +278,8 @@ std::string FormatDateTime(int64_t wall_unix_ms, Lang lang) {
     char buf[96];
     if (lang == Lang::kZh) {
         static const char* kWeek[] = {"日", "一", "二", "三", "四", "五", "六"};
-        std::snprintf(buf, sizeof buf, "%d年%d月%d日 星期%s %02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-                      tm.tm_mday, kWeek[tm.tm_wday], tm.tm_hour, tm.tm_min);
+        std::snprintf(buf, sizeof buf, "%d年%d月%d日 星期%s %02d:%02d", tm.tm_year + 1900,
+                      tm.tm_mon + 1, tm.tm_mday, kWeek[tm.tm_wday], tm.tm_hour, tm.tm_min);
     } else {
         std::strftime(buf, sizeof buf, "%a %d %b %Y %H:%M", &tm);
     }
@@ -281,7 +290,8 @@ std::string FormatDate(int64_t unix_seconds, Lang lang) {
     const std::tm tm = ChinaTime(unix_seconds);
     char buf[64];
     if (lang == Lang::kZh) {
-        std::snprintf(buf, sizeof buf, "%d年%d月%d日", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+        std::snprintf(buf, sizeof buf, "%d年%d月%d日", tm.tm_year + 1900, tm.tm_mon + 1,
+                      tm.tm_mday);
     } else {
         std::strftime(buf, sizeof buf, "%d %b %Y", &tm);
     }

@@ -1,5 +1,7 @@
 // The terminal's state machine with a simulated clock, the shipped catalogue and a real store:
 // the idle timer and its countdown, the wizard's steps, typing rules, submit and track.
+#include "kiosk/app/app.h"
+
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -8,7 +10,6 @@
 #include <sstream>
 
 #include "core/receipt_code.h"
-#include "kiosk/app/app.h"
 #include "kiosk/store/store.h"
 
 namespace gk {
@@ -26,7 +27,7 @@ Catalogue ShippedCatalogue() {
 }
 
 class AppTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         char pattern[] = "/tmp/gk-app-test-XXXXXX";
         dir_ = ::mkdtemp(pattern);
@@ -176,7 +177,8 @@ TEST_F(AppTest, SubmitWritesAndShowsTheReceipt) {
     EXPECT_EQ((*stored)->request.location.building, "3号楼");
     // The receipt's due date follows the service's SLA.
     const Service* s = catalogue_.FindService("repair.streetlight");
-    EXPECT_EQ(S().session.receipt->due_at_unix, (*stored)->request.created_at_unix + int64_t{s->sla_days} * 86400);
+    EXPECT_EQ(S().session.receipt->due_at_unix,
+              (*stored)->request.created_at_unix + int64_t{s->sla_days} * 86400);
 }
 
 TEST_F(AppTest, DuplicateHintNeedsAcknowledgement) {

@@ -1,7 +1,7 @@
 // The terminal's TOML config: defaults, every key read, and bad values named by key.
-#include <gtest/gtest.h>
-
 #include "kiosk/app/config.h"
+
+#include <gtest/gtest.h>
 
 namespace gk {
 namespace {
@@ -77,7 +77,8 @@ TEST(KioskConfig, BadValuesNameTheKey) {
         ASSERT_FALSE(r.ok()) << c.toml;
         EXPECT_EQ(r.error().code, "config");
         EXPECT_NE(r.error().message.find(c.names), std::string::npos) << r.error().message;
-        EXPECT_EQ(r.error().message.find('\n'), std::string::npos) << "one line: " << r.error().message;
+        EXPECT_EQ(r.error().message.find('\n'), std::string::npos)
+            << "one line: " << r.error().message;
     }
 }
 

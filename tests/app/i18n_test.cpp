@@ -1,18 +1,19 @@
 // The i18n catalogue: zh and en have the same keys, placeholders match, every key the code uses
 // exists, and every character of every string (and of the service catalogue) has a glyph in
 // the font the terminal loads, so no "?" box is ever drawn.
+#include "core/i18n.h"
+
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <stb_truetype.h>
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
 #include <sstream>
 
 #include "core/catalogue.h"
-#include "core/i18n.h"
 #include "core/utf8.h"
 #include "platform/fonts.h"
 
@@ -35,7 +36,8 @@ Strings Load() {
 
 TEST(I18n, BothLanguagesHaveTheSameKeys) {
     Strings s = Load();
-    EXPECT_TRUE(s.MissingIn(Lang::kEn).empty()) << "missing in en: " << s.MissingIn(Lang::kEn).front();
+    EXPECT_TRUE(s.MissingIn(Lang::kEn).empty())
+        << "missing in en: " << s.MissingIn(Lang::kEn).front();
     // And the other way round: English has nothing Chinese lacks.
     const auto zh = nlohmann::json::parse(Slurp(std::string(GK_ASSETS_DIR) + "/i18n/zh.json"));
     const auto en = nlohmann::json::parse(Slurp(std::string(GK_ASSETS_DIR) + "/i18n/en.json"));
@@ -62,20 +64,25 @@ TEST(I18n, EveryKeyUsedInCodeExists) {
     const std::regex t_call(R"re(T\("([a-z_0-9.]+)"\))re");
     const std::regex key_assign(R"re(_key\s*=\s*([^;]+);)re");
     const std::regex literal(R"re("([a-z]+\.[a-z_0-9]+)")re");
-    const std::regex table_key(R"re("((?:home\.[a-z]+_sub)|(?:attract\.offer_[a-z]+)|(?:request\.contact_[a-z_]+_note))")re");
+    const std::regex table_key(
+        R"re("((?:home\.[a-z]+_sub)|(?:attract\.offer_[a-z]+)|(?:request\.contact_[a-z_]+_note))")re");
     int found = 0;
     const auto check = [&](const std::string& key, const std::string& where) {
         ++found;
         EXPECT_TRUE(s.Has(Lang::kZh, key)) << key << " in " << where;
     };
     for (const char* dir : {"kiosk/ui", "kiosk/app"}) {
-        for (const auto& f : std::filesystem::directory_iterator(std::string(GK_SOURCE_DIR) + "/" + dir)) {
+        for (const auto& f :
+             std::filesystem::directory_iterator(std::string(GK_SOURCE_DIR) + "/" + dir)) {
             const std::string text = Slurp(f.path().string());
-            for (std::sregex_iterator i(text.begin(), text.end(), t_call), e; i != e; ++i) check((*i)[1], f.path());
-            for (std::sregex_iterator i(text.begin(), text.end(), table_key), e; i != e; ++i) check((*i)[1], f.path());
+            for (std::sregex_iterator i(text.begin(), text.end(), t_call), e; i != e; ++i)
+                check((*i)[1], f.path());
+            for (std::sregex_iterator i(text.begin(), text.end(), table_key), e; i != e; ++i)
+                check((*i)[1], f.path());
             for (std::sregex_iterator i(text.begin(), text.end(), key_assign), e; i != e; ++i) {
                 const std::string rhs = (*i)[1];
-                for (std::sregex_iterator j(rhs.begin(), rhs.end(), literal), e2; j != e2; ++j) check((*j)[1], f.path());
+                for (std::sregex_iterator j(rhs.begin(), rhs.end(), literal), e2; j != e2; ++j)
+                    check((*j)[1], f.path());
             }
         }
     }
@@ -120,7 +127,8 @@ TEST(I18n, FontHasEveryGlyph) {
     std::set<char32_t> missing;
     for (const auto& t : texts) {
         ForEachCodePoint(t, [&](char32_t cp) {
-            if (cp >= 0x20 && stbtt_FindGlyphIndex(&info, static_cast<int>(cp)) == 0) missing.insert(cp);
+            if (cp >= 0x20 && stbtt_FindGlyphIndex(&info, static_cast<int>(cp)) == 0)
+                missing.insert(cp);
         });
     }
     std::string list;
@@ -134,7 +142,8 @@ TEST(Fonts, Gb2312Coverage) {
     const auto cps = Gb2312CodePoints();
     EXPECT_GE(cps.size(), 7400u);
     const std::set<char32_t> set(cps.begin(), cps.end());
-    for (char32_t cp : {U'馈', U'馨', U'谐', U'网', U'格'}) EXPECT_TRUE(set.count(cp)) << static_cast<unsigned>(cp);
+    for (char32_t cp : {U'馈', U'馨', U'谐', U'网', U'格'})
+        EXPECT_TRUE(set.count(cp)) << static_cast<unsigned>(cp);
 }
 
 }  // namespace

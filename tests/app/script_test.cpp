@@ -1,7 +1,7 @@
 // Parsing automation scripts: every step, and typos caught before anything runs.
-#include <gtest/gtest.h>
-
 #include "kiosk/app/script.h"
+
+#include <gtest/gtest.h>
 
 namespace gk {
 namespace {
@@ -50,8 +50,9 @@ TEST(Script, TypeKeepsLeadingSpaces) {
 }
 
 TEST(Script, ErrorsNameTheLine) {
-    const char* bad[] = {"tap\n", "tap_at 1\n", "tap_at x y\n", "drag 1 2 3\n", "wait -5\n", "wait soon\n",
-                         "frobnicate\n", "screenshot ../escape\n", "expect_screen\n", "type\n"};
+    const char* bad[] = {"tap\n",           "tap_at 1\n",  "tap_at x y\n", "drag 1 2 3\n",
+                         "wait -5\n",       "wait soon\n", "frobnicate\n", "screenshot ../escape\n",
+                         "expect_screen\n", "type\n"};
     for (const char* text : bad) {
         const std::string script = std::string("quit\n") + text;
         auto s = ParseScript(script);

@@ -29,11 +29,12 @@ std::string ChromiumPath() {
 // Runs chromium headless with the closed-network flags this machine needs; returns stdout.
 std::string RunChromium(const std::string& chromium, const std::filesystem::path& profile,
                         const std::string& extra, const std::string& url) {
-    const std::string cmd = "timeout 60 " + chromium +
-                            " --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run"
-                            " --disable-background-networking --disable-component-update --disable-sync"
-                            " --disable-features=Translate --hide-scrollbars --user-data-dir=" +
-                            profile.string() + " --window-size=390,844 " + extra + " '" + url + "' 2>/dev/null";
+    const std::string cmd =
+        "timeout 60 " + chromium +
+        " --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run"
+        " --disable-background-networking --disable-component-update --disable-sync"
+        " --disable-features=Translate --hide-scrollbars --user-data-dir=" +
+        profile.string() + " --window-size=390,844 " + extra + " '" + url + "' 2>/dev/null";
     std::string out;
     if (FILE* pipe = popen(cmd.c_str(), "r")) {
         char buf[4096];
@@ -46,12 +47,13 @@ std::string RunChromium(const std::string& chromium, const std::filesystem::path
 
 TEST(TrackingPageBrowser, PhoneScreenshotShowsProgressNeverPersonalData) {
     const std::string chromium = ChromiumPath();
-    if (chromium.empty()) GTEST_SKIP() << "Debian's chromium is not installed (scripts/deps.sh --test installs it)";
+    if (chromium.empty())
+        GTEST_SKIP() << "Debian's chromium is not installed (scripts/deps.sh --test installs it)";
     TestServer server;
     const auto terminal = server.Enroll("hall-01");
     ServiceRequest r = MakeRequest(terminal.terminal_number, 0, "repair.streetlight", NowSeconds());
-    auto res = server.Client().Post("/api/v1/records", Bearer(terminal.token), Batch({RequestRecord(r)}).dump(),
-                                    "application/json");
+    auto res = server.Client().Post("/api/v1/records", Bearer(terminal.token),
+                                    Batch({RequestRecord(r)}).dump(), "application/json");
     ASSERT_TRUE(res && res->status == 200);
     ASSERT_EQ(json::parse(res->body)["results"][0]["result"], "accepted") << res->body;
 
@@ -60,9 +62,9 @@ TEST(TrackingPageBrowser, PhoneScreenshotShowsProgressNeverPersonalData) {
     const std::string url = server.url() + "/t/" + r.receipt_code;
     const std::string dom = RunChromium(chromium, dir / "profile-dom", "--dump-dom", url);
     ASSERT_FALSE(dom.empty()) << "chromium rendered nothing";
-    EXPECT_NE(dom.find("路灯不亮"), std::string::npos);    // category
-    EXPECT_NE(dom.find("已受理"), std::string::npos);      // stage
-    EXPECT_NE(dom.find("Received"), std::string::npos);    // and in English
+    EXPECT_NE(dom.find("路灯不亮"), std::string::npos);  // category
+    EXPECT_NE(dom.find("已受理"), std::string::npos);    // stage
+    EXPECT_NE(dom.find("Received"), std::string::npos);  // and in English
     EXPECT_EQ(dom.find(r.description), std::string::npos) << "description leaked";
     EXPECT_EQ(dom.find(r.contact.phone), std::string::npos) << "phone leaked";
     if (!r.contact.name.empty()) {
@@ -83,7 +85,8 @@ TEST(TrackingPageBrowser, PhoneScreenshotShowsProgressNeverPersonalData) {
     }
     stbi_image_free(px);
     EXPECT_GT(dark, 2000) << "screenshot looks blank";
-    std::filesystem::copy_file(shot, std::filesystem::temp_directory_path() / "gk-tracking-page.png",
+    std::filesystem::copy_file(shot,
+                               std::filesystem::temp_directory_path() / "gk-tracking-page.png",
                                std::filesystem::copy_options::overwrite_existing);
     std::filesystem::remove_all(dir);
 }

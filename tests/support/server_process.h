@@ -40,7 +40,7 @@ class ServerProcess {
     struct Options {
         std::string config_toml;     // written to a file and passed as --config when not empty
         bool load_catalogue = true;  // init --catalogue assets/catalogue.json
-        std::string assets_dir;  // GRIDKIOSK_ASSETS for serve; empty: the source tree's assets/
+        std::string assets_dir;      // GRIDKIOSK_ASSETS for serve; empty: the source tree's assets/
     };
 
     // Makes the directory and the database; does not start serving.

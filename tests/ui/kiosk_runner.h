@@ -31,7 +31,6 @@
 
 #include "tests/support/child_env.h"
 
-
 namespace gk::uitest {
 
 namespace fs = std::filesystem;
