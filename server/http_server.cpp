@@ -1,6 +1,9 @@
 // `serve`: loads the i18n strings, opens the store, binds, registers the routes and runs until
 // SIGTERM or SIGINT, then stops accepting, lets in-flight requests finish and returns 0.
 //
+// HTTP bounds (header size, body framing, connections per client, backlog) are LimitedServer's
+// (server/http_limits.h).
+//
 // Signals are blocked in every thread and taken by one watcher thread with sigtimedwait, so
 // no handler runs in signal context; the watcher calls httplib's stop(), whose thread pool
 // finishes the requests it has before listen returns.
@@ -16,6 +19,7 @@
 #include "platform/assets.h"
 #include "platform/clock.h"
 #include "server/http_common.h"
+#include "server/http_limits.h"
 
 namespace gk::server {
 namespace {
@@ -137,11 +141,16 @@ int RunServer(const ServerConfig& config_in) {
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     ::signal(SIGPIPE, SIG_IGN);
 
-    httplib::Server server;
-    const int threads = config.threads;
-    server.new_task_queue = [threads] {
-        return new httplib::ThreadPool(static_cast<size_t>(threads));
-    };
+    HttpLimits limits;
+    limits.max_body_bytes = config.max_body_bytes;
+    limits.keep_alive_ms = config.keep_alive_seconds * 1000;
+    limits.max_connections_per_client = config.max_connections_per_client;
+    limits.trusted_proxies = config.trusted_proxies;
+    LimitedServer server(limits);
+    const size_t threads = static_cast<size_t>(config.threads);
+    server.new_task_queue = [threads] { return NewOnDemandThreadPool(threads); };
+    // LimitedServer refuses larger bodies before reading them; this is httplib's own check
+    // behind it.
     server.set_payload_max_length(static_cast<size_t>(config.max_body_bytes));
     server.set_keep_alive_timeout(config.keep_alive_seconds);
     // Small JSON replies on kept-alive connections: without this each waits ~40 ms for
@@ -160,6 +169,12 @@ int RunServer(const ServerConfig& config_in) {
     } else if (!server.bind_to_port(config.listen_host, config.listen_port)) {
         std::fprintf(stderr, "gridkiosk-server: cannot bind %s:%d\n", config.listen_host.c_str(),
                      config.listen_port);
+        return 2;
+    }
+
+    if (!server.RaiseListenBacklog()) {
+        std::fprintf(stderr, "gridkiosk-server: cannot listen on %s:%d\n",
+                     config.listen_host.c_str(), config.listen_port);
         return 2;
     }
 
