@@ -97,7 +97,7 @@ Status LoadConfigFile(const std::string& path, ServerConfig& c) {
     for (auto st :
          {ReadString(t, path, "server", "db", c.db_path),
           ReadString(t, path, "server", "public_url", c.public_url),
-          ReadInt(t, path, "server", "threads", 2, 1024, c.threads),
+          ReadInt(t, path, "server", "threads", 1, 1024, c.threads),
           ReadInt(t, path, "server", "max_connections_per_client", 1, 1024,
                   c.max_connections_per_client),
           ReadInt(t, path, "server", "max_body_bytes", 1024, 64 << 20, c.max_body_bytes),
