@@ -189,11 +189,36 @@ struct Refusal {
     int status = 0;  // 0: not refused
     std::string code;
     std::string message;
+    int64_t declared_body = 0;  // the Content-Length the client announced, if any
 };
+
+// A refused client that announced a body is still sending it and reads the answer only when
+// done; so up to this much of it is read and dropped (never kept) before closing, as httplib
+// itself does for a body over the limit. Beyond it the connection is simply closed.
+constexpr int64_t kMaxDrainBytes = 64 << 20;
+constexpr int64_t kMaxDrainMs = 30'000;
+
+// The Content-Length of a header that has one readable one, else 0.
+int64_t DeclaredLength(std::string_view header) {
+    while (!header.empty()) {
+        const size_t eol = header.find("\r\n");
+        const std::string_view line = header.substr(0, eol);
+        header.remove_prefix(eol == std::string_view::npos ? header.size() : eol + 2);
+        const size_t colon = line.find(':');
+        if (colon == std::string_view::npos) continue;
+        if (!EqualsNoCase(Trim(line.substr(0, colon)), "Content-Length")) continue;
+        const std::string_view value = Trim(line.substr(colon + 1));
+        if (value.empty() || value.size() > 18 ||
+            !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; }))
+            return 0;
+        return std::stoll(std::string(value));
+    }
+    return 0;
+}
 
 // Checks a complete header: the number of lines and the body's framing. The request line's
 // path picks the error format.
-Refusal CheckHeader(std::string_view header, const HttpLimits& limits, std::string& path) {
+Refusal CheckFields(std::string_view header, const HttpLimits& limits, std::string& path) {
     int lines = 0;
     bool first = true;
     bool has_length = false;
@@ -239,6 +264,12 @@ Refusal CheckHeader(std::string_view header, const HttpLimits& limits, std::stri
     return {};
 }
 
+Refusal CheckHeader(std::string_view header, const HttpLimits& limits, std::string& path) {
+    Refusal r = CheckFields(header, limits, path);
+    r.declared_body = DeclaredLength(header);
+    return r;
+}
+
 const char* ReasonPhrase(int status) {
     switch (status) {
         case 400:
@@ -282,12 +313,14 @@ void Refuse(int sock, const Refusal& r, const std::string& path, const std::stri
     if (!SendAll(sock, head + "\r\n" + text, timeout_ms)) return;
     ::shutdown(sock, SHUT_WR);
     char sink[4096];
-    const int64_t until = NowMs() + 250;
-    for (size_t dropped = 0; dropped < (1u << 20);) {
+    const bool announced = r.declared_body > 0 && r.declared_body <= kMaxDrainBytes;
+    const int64_t until = NowMs() + (announced ? kMaxDrainMs : 250);
+    const int64_t limit = announced ? r.declared_body : (1 << 20);
+    for (int64_t dropped = 0; dropped < limit;) {
         if (!WaitFor(sock, POLLIN, until - NowMs())) break;
         const ssize_t n = ::recv(sock, sink, sizeof sink, 0);
         if (n <= 0) break;
-        dropped += static_cast<size_t>(n);
+        dropped += n;
     }
 }
 

@@ -40,7 +40,7 @@ std::string RedactPath(const std::string& path) {
     return path.substr(0, start) + "*" + (end == std::string::npos ? "" : path.substr(end));
 }
 
-void SetErrorFormats(httplib::Server& server) {
+void SetErrorFormats(httplib::Server& server, const ServerConfig& config) {
     // Called for every status ≥ 400. Responses our handlers wrote keep their body; the rest
     // (no route, body too large, bad request line) get one in the format of their API.
     httplib::Server::HandlerWithResponse on_error = [](const Request& req, Response& res) {
@@ -80,13 +80,17 @@ void SetErrorFormats(httplib::Server& server) {
         else
             SendApiError(res, 500, "internal", "internal error");
     });
-    server.set_logger([](const Request& req, const Response& res) {
+    server.set_logger([&config](const Request& req, const Response& res) {
+        // Behind a trusted proxy, the client it vouches for; never a hop anyone could type.
+        std::vector<std::string> forwarded;
+        auto [first, last] = req.headers.equal_range("X-Forwarded-For");
+        for (auto it = first; it != last; ++it) forwarded.push_back(it->second);
         LogLine("http")
             .Add("method", req.method)
             .Add("path", RedactPath(req.path))
             .Add("status", res.status)
             .Add("bytes", res.body.size())
-            .Add("remote", req.remote_addr)
+            .Add("remote", ClientAddressFrom(req.remote_addr, forwarded, config.trusted_proxies))
             .Info();
     });
 }
@@ -183,7 +187,7 @@ int RunServer(const ServerConfig& config_in) {
     if (auto st = ctx.catalogue.Reload(ctx.storage); !st) {
         LogLine("catalogue_unusable").Add("code", st.error().code).Error();
     }
-    SetErrorFormats(server);
+    SetErrorFormats(server, ctx.config);
     RegisterOpen311(server, ctx);
     RegisterTrackingPage(server, ctx);
     RegisterSyncApi(server, ctx);
