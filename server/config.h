@@ -4,8 +4,9 @@
 //   listen = "0.0.0.0:8080"
 //   db = "/var/lib/gridkiosk/server.db"
 //   public_url = "https://gk.example.cn"     # base of tracking links in receipts and Open311
-//   threads = 128                            # most connections served at once
-//   max_connections_per_client = 8           # per address (IPv6: per /64); proxies exempt
+//   threads = 256                            # most connections served at once
+//   max_connections_per_client = 64          # per address (IPv6: per /64); proxies exempt;
+//                                            # terminals behind one NAT share it
 //   max_body_bytes = 2097152
 //   keep_alive_seconds = 3
 //   trusted_proxies = ["10.0.0.5", "fd00::/64"]  # behind a reverse proxy: whose
@@ -34,8 +35,8 @@ struct ServerConfig {
     int listen_port = 8080;  // 0: any free port (printed at start)
     std::string db_path;
     std::string public_url;  // no trailing slash; empty: http://HOST:PORT
-    int threads = 128;       // at most; each open connection holds one, started as needed
-    int max_connections_per_client = 8;  // beyond it a client's new connections get 503
+    int threads = 256;       // at most; each open connection holds one, started as needed
+    int max_connections_per_client = 64;  // beyond it a client's new connections get 503
     int64_t max_body_bytes = 2 * 1024 * 1024;
     int keep_alive_seconds = 3;  // also bounds how long shutdown waits for idle clients
     // Proxies whose X-Forwarded-For is believed; they are also exempt from the per-client

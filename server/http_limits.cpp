@@ -1,5 +1,12 @@
 // LimitedServer: each connection read by us up to the end of a request's headers, checked,
 // then handed to cpp-httplib's process_request with the bytes already read.
+//
+// [SECTION] sockets: waits, sends, addresses
+// [SECTION] the stream httplib reads from
+// [SECTION] reading and checking a request header
+// [SECTION] refusing
+// [SECTION] workers started on demand
+// [SECTION] LimitedServer
 #include "server/http_limits.h"
 
 #include <arpa/inet.h>
@@ -24,6 +31,8 @@
 
 namespace gk::server {
 namespace {
+
+// [SECTION] sockets: waits, sends, addresses --------------------------------------------------
 
 int64_t NowMs() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -57,6 +66,24 @@ bool SendAll(int sock, std::string_view data, int timeout_ms) {
     }
     return true;
 }
+
+// The address text and port of a socket address (IPv4 or IPv6); "" and -1 for anything else.
+std::string AddressText(const sockaddr_storage& addr, int& port) {
+    char text[INET6_ADDRSTRLEN] = {};
+    port = -1;
+    if (addr.ss_family == AF_INET) {
+        const auto* a = reinterpret_cast<const sockaddr_in*>(&addr);
+        inet_ntop(AF_INET, &a->sin_addr, text, sizeof text);
+        port = ntohs(a->sin_port);
+    } else if (addr.ss_family == AF_INET6) {
+        const auto* a = reinterpret_cast<const sockaddr_in6*>(&addr);
+        inet_ntop(AF_INET6, &a->sin6_addr, text, sizeof text);
+        port = ntohs(a->sin6_port);
+    }
+    return text;
+}
+
+// [SECTION] the stream httplib reads from ------------------------------------------------------
 
 // Bytes read from a connection and not yet consumed by httplib. Lives as long as the
 // connection, so bytes of a pipelined next request are kept for it.
@@ -118,18 +145,8 @@ class ConnectionStream : public httplib::Stream {
         socklen_t len = sizeof addr;
         ip.clear();
         port = -1;
-        if (::getsockname(sock_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return;
-        char text[INET6_ADDRSTRLEN] = {};
-        if (addr.ss_family == AF_INET) {
-            const auto* a = reinterpret_cast<const sockaddr_in*>(&addr);
-            inet_ntop(AF_INET, &a->sin_addr, text, sizeof text);
-            port = ntohs(a->sin_port);
-        } else if (addr.ss_family == AF_INET6) {
-            const auto* a = reinterpret_cast<const sockaddr_in6*>(&addr);
-            inet_ntop(AF_INET6, &a->sin6_addr, text, sizeof text);
-            port = ntohs(a->sin6_port);
-        }
-        ip = text;
+        if (::getsockname(sock_, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
+            ip = AddressText(addr, port);
     }
     socket_t socket() const override { return sock_; }
 
@@ -140,6 +157,8 @@ class ConnectionStream : public httplib::Stream {
     std::string peer_;
     int peer_port_;
 };
+
+// [SECTION] reading and checking a request header -------------------------------------------
 
 enum class HeaderRead { kComplete, kClosed, kTooLarge, kTimeout };
 
@@ -270,6 +289,8 @@ Refusal CheckHeader(std::string_view header, const HttpLimits& limits, std::stri
     return r;
 }
 
+// [SECTION] refusing ---------------------------------------------------------------------------
+
 const char* ReasonPhrase(int status) {
     switch (status) {
         case 400:
@@ -323,6 +344,8 @@ void Refuse(int sock, const Refusal& r, const std::string& path, const std::stri
         dropped += n;
     }
 }
+
+// [SECTION] workers started on demand ---------------------------------------------------------
 
 class OnDemandThreadPool : public httplib::TaskQueue {
   public:
@@ -379,6 +402,8 @@ class OnDemandThreadPool : public httplib::TaskQueue {
 
 }  // namespace
 
+// [SECTION] LimitedServer ----------------------------------------------------------------------
+
 LimitedServer::LimitedServer(HttpLimits limits) : limits_(std::move(limits)) {}
 
 bool LimitedServer::RaiseListenBacklog() {
@@ -386,30 +411,13 @@ bool LimitedServer::RaiseListenBacklog() {
     return sock != INVALID_SOCKET && ::listen(sock, limits_.listen_backlog) == 0;
 }
 
-int LimitedServer::OpenConnections(const std::string& key) {
-    std::lock_guard lock(mutex_);
-    auto it = open_.find(key);
-    return it == open_.end() ? 0 : it->second;
-}
-
 bool LimitedServer::process_and_close_socket(socket_t sock) {
     sockaddr_storage addr{};
     socklen_t len = sizeof addr;
     std::string peer = "?";
     int peer_port = -1;
-    if (::getpeername(sock, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-        char text[INET6_ADDRSTRLEN] = {};
-        if (addr.ss_family == AF_INET) {
-            const auto* a = reinterpret_cast<const sockaddr_in*>(&addr);
-            inet_ntop(AF_INET, &a->sin_addr, text, sizeof text);
-            peer_port = ntohs(a->sin_port);
-        } else if (addr.ss_family == AF_INET6) {
-            const auto* a = reinterpret_cast<const sockaddr_in6*>(&addr);
-            inet_ntop(AF_INET6, &a->sin6_addr, text, sizeof text);
-            peer_port = ntohs(a->sin6_port);
-        }
-        peer = text;
-    }
+    if (::getpeername(sock, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
+        peer = AddressText(addr, peer_port);
     auto ip = ParseIp(peer);
     if (ip) peer = ip->ToString();  // ::ffff:a.b.c.d → a.b.c.d
     const bool exempt = ip && InAnyRange(limits_.trusted_proxies, *ip);

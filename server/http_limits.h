@@ -39,7 +39,7 @@ struct HttpLimits {
     int keep_alive_ms = 3'000;             // idle wait for the next request on a connection
     int io_timeout_ms = 10'000;            // each body read or response write
     size_t max_requests_per_connection = 1000;
-    int max_connections_per_client = 8;
+    int max_connections_per_client = 64;
     int listen_backlog = 1024;
     std::vector<IpRange> trusted_proxies;
 };
@@ -51,9 +51,6 @@ class LimitedServer : public httplib::Server {
     // After bind_to_port: listen again with limits.listen_backlog (Linux updates the backlog
     // of a listening socket). False when there is no bound socket.
     bool RaiseListenBacklog();
-
-    // Connections open now for a client key (tests and logs).
-    int OpenConnections(const std::string& key);
 
   private:
     bool process_and_close_socket(socket_t sock) override;

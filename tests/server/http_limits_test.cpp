@@ -202,14 +202,40 @@ TEST_F(HttpLimitsTest, TooManyHeaderFieldsAreRefused) {
     EXPECT_EQ(StatusOf(c.Response()), 431);
 }
 
-TEST_F(HttpLimitsTest, SlowClientsDoNotKeepANormalClientWaiting) {
+TEST_F(HttpLimitsTest, FortyIdleConnectionsDoNotStallOthersWithTheDefaults) {
+    std::vector<std::unique_ptr<Conn>> idle;
+    for (int i = 0; i < 40; ++i) {
+        idle.push_back(std::make_unique<Conn>(server_.port(), "127.0.0.2"));
+        ASSERT_TRUE(idle.back()->ok());
+        idle.back()->Send("GET /t HTTP/1.1\r\nHost: x\r\n");
+        // A few milliseconds apart, so the accept queue takes each in (as below).
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    const auto start = Clock::now();
+    auto res = server_.Client().Get("/t");
+    const auto took =
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+    EXPECT_LT(took, 2000) << "a normal request waited behind idle connections";
+}
+
+// Smaller bounds than the defaults, so a few dozen sockets reach them.
+TestServer::Options SmallConnectionBounds() {
+    TestServer::Options o;
+    o.config_toml = "[server]\nmax_connections_per_client = 8\nthreads = 64\n";
+    return o;
+}
+
+TEST(HttpConnectionBounds, SlowClientsDoNotKeepANormalClientWaiting) {
+    TestServer server(SmallConnectionBounds());
     // Slowloris: connections that send half a header and then nothing. 40 from one address
     // (most of them turned away at once) and 40 more from 40 other addresses.
     // They connect a few milliseconds apart, as a real attack would, so that the accept
     // queue takes each of them in (a burst would partly be dropped by the kernel instead).
     std::vector<std::unique_ptr<Conn>> slow;
     const auto open = [&](const std::string& from) {
-        slow.push_back(std::make_unique<Conn>(server_.port(), from.c_str()));
+        slow.push_back(std::make_unique<Conn>(server.port(), from.c_str()));
         ASSERT_TRUE(slow.back()->ok());
         slow.back()->Send("GET /t HTTP/1.1\r\nHost: x\r\nX-Slow: ");
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -217,7 +243,7 @@ TEST_F(HttpLimitsTest, SlowClientsDoNotKeepANormalClientWaiting) {
     for (int i = 0; i < 40; ++i) open("127.0.0.2");
     for (int i = 0; i < 40; ++i) open("127.0.1." + std::to_string(10 + i));
     const auto start = Clock::now();
-    auto res = server_.Client().Get("/t");
+    auto res = server.Client().Get("/t");
     const auto took =
         std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
     ASSERT_TRUE(res);
