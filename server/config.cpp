@@ -72,8 +72,8 @@ Status LoadConfigFile(const std::string& path, ServerConfig& c) {
     // A misspelt key would otherwise be ignored without a word.
     static const std::map<std::string, std::set<std::string>> kKnown = {
         {"server",
-         {"listen", "db", "public_url", "threads", "max_body_bytes", "keep_alive_seconds",
-          "trust_forwarded_for"}},
+         {"listen", "db", "public_url", "threads", "max_connections_per_client", "max_body_bytes",
+          "keep_alive_seconds", "trust_forwarded_for", "trusted_proxies"}},
         {"tracking", {"max_misses", "window_seconds", "block_seconds"}},
         {"sync", {"max_batch_records", "max_feed_items", "enroll_code_ttl_hours"}}};
     for (const auto& [section, node] : t) {
@@ -97,7 +97,9 @@ Status LoadConfigFile(const std::string& path, ServerConfig& c) {
     for (auto st :
          {ReadString(t, path, "server", "db", c.db_path),
           ReadString(t, path, "server", "public_url", c.public_url),
-          ReadInt(t, path, "server", "threads", 1, 256, c.threads),
+          ReadInt(t, path, "server", "threads", 1, 1024, c.threads),
+          ReadInt(t, path, "server", "max_connections_per_client", 1, 1024,
+                  c.max_connections_per_client),
           ReadInt(t, path, "server", "max_body_bytes", 1024, 64 << 20, c.max_body_bytes),
           ReadInt(t, path, "server", "keep_alive_seconds", 1, 60, c.keep_alive_seconds),
           ReadInt(t, path, "tracking", "max_misses", 1, 1000, c.tracking_max_misses),
@@ -110,9 +112,28 @@ Status LoadConfigFile(const std::string& path, ServerConfig& c) {
         if (!st) return st;
     }
     if (auto node = t["server"]["trust_forwarded_for"]) {
+        // The old switch believed any client's X-Forwarded-For. Kept only so that `false` still
+        // loads; `true` must now say which proxies to believe.
         if (!node.is_boolean())
             return ConfigError(path, "server.trust_forwarded_for", "must be true or false");
-        c.trust_forwarded_for = *node.value<bool>();
+        if (*node.value<bool>() && !t["server"]["trusted_proxies"]) {
+            return ConfigError(path, "server.trust_forwarded_for",
+                               "replaced by server.trusted_proxies (the proxies' addresses)");
+        }
+    }
+    if (auto node = t["server"]["trusted_proxies"]) {
+        const char* name = "server.trusted_proxies";
+        if (!node.is_array())
+            return ConfigError(path, name, "must be a list of IP addresses or CIDR ranges");
+        c.trusted_proxies.clear();
+        for (const toml::node& item : *node.as_array()) {
+            auto text = item.value<std::string>();
+            if (!item.is_string() || !text)
+                return ConfigError(path, name, "must be a list of IP addresses or CIDR ranges");
+            auto range = ParseIpRange(*text);
+            if (!range) return ConfigError(path, name, range.error().message);
+            c.trusted_proxies.push_back(*range);
+        }
     }
     while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();
     return Ok{};

@@ -4,10 +4,13 @@
 //   listen = "0.0.0.0:8080"
 //   db = "/var/lib/gridkiosk/server.db"
 //   public_url = "https://gk.example.cn"     # base of tracking links in receipts and Open311
-//   threads = 32
+//   threads = 256                            # most connections served at once
+//   max_connections_per_client = 64          # per address (IPv6: per /64); proxies exempt;
+//                                            # terminals behind one NAT share it
 //   max_body_bytes = 2097152
 //   keep_alive_seconds = 3
-//   trust_forwarded_for = false              # behind a reverse proxy: use X-Forwarded-For
+//   trusted_proxies = ["10.0.0.5", "fd00::/64"]  # behind a reverse proxy: whose
+//                                            # X-Forwarded-For to believe (default: nobody's)
 //   [tracking]                               # slowing down walks through receipt codes
 //   max_misses = 5                           # misses per window before an address is blocked
 //   window_seconds = 60
@@ -20,8 +23,10 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/result.h"
+#include "server/client_address.h"
 
 namespace gk::server {
 
@@ -30,10 +35,13 @@ struct ServerConfig {
     int listen_port = 8080;  // 0: any free port (printed at start)
     std::string db_path;
     std::string public_url;  // no trailing slash; empty: http://HOST:PORT
-    int threads = 32;        // each kept-alive connection holds one while it is open
+    int threads = 256;       // at most; each open connection holds one, started as needed
+    int max_connections_per_client = 64;  // beyond it a client's new connections get 503
     int64_t max_body_bytes = 2 * 1024 * 1024;
     int keep_alive_seconds = 3;  // also bounds how long shutdown waits for idle clients
-    bool trust_forwarded_for = false;
+    // Proxies whose X-Forwarded-For is believed; they are also exempt from the per-client
+    // connection bound (all their clients share their address).
+    std::vector<IpRange> trusted_proxies;
     int tracking_max_misses = 5;
     int tracking_window_seconds = 60;
     int tracking_block_seconds = 60;

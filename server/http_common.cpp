@@ -1,6 +1,7 @@
 // JSON responses, error formats, client address and bearer token.
 #include "server/http_common.h"
 
+#include "core/json_limits.h"
 #include "core/utf8.h"
 
 namespace gk::server {
@@ -24,14 +25,16 @@ void SendOpen311Error(httplib::Response& res, int status, const std::string& des
 }
 
 std::string ClientAddress(const httplib::Request& req, const ServerContext& ctx) {
-    if (ctx.config.trust_forwarded_for && req.has_header("X-Forwarded-For")) {
-        std::string first = req.get_header_value("X-Forwarded-For");
-        first = first.substr(0, first.find(','));
-        const size_t b = first.find_first_not_of(' ');
-        const size_t e = first.find_last_not_of(' ');
-        if (b != std::string::npos) return first.substr(b, e - b + 1);
+    std::vector<std::string> forwarded;
+    if (!ctx.config.trusted_proxies.empty()) {
+        auto [first, last] = req.headers.equal_range("X-Forwarded-For");
+        for (auto it = first; it != last; ++it) forwarded.push_back(it->second);
     }
-    return req.remote_addr;
+    return ClientAddressFrom(req.remote_addr, forwarded, ctx.config.trusted_proxies);
+}
+
+std::string ClientKey(const httplib::Request& req, const ServerContext& ctx) {
+    return LimiterKey(ClientAddress(req, ctx));
 }
 
 std::optional<std::string> BearerToken(const httplib::Request& req) {
@@ -50,9 +53,15 @@ json ParseJsonBody(const httplib::Request& req, httplib::Response& res) {
         SendApiError(res, 400, "invalid_utf8", "request body is not valid UTF-8");
         return json(json::value_t::discarded);
     }
-    json j = json::parse(req.body, nullptr, false);
-    if (j.is_discarded()) SendApiError(res, 400, "invalid_json", "request body is not valid JSON");
-    return j;
+    auto parsed = ParseUntrustedJson(req.body);
+    if (!parsed) {
+        if (parsed.error().code == "too_deep")
+            SendApiError(res, 400, "too_deep", "request body is nested too deeply");
+        else
+            SendApiError(res, 400, "invalid_json", "request body is not valid JSON");
+        return json(json::value_t::discarded);
+    }
+    return std::move(*parsed);
 }
 
 }  // namespace gk::server

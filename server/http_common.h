@@ -23,8 +23,11 @@ void SendApiError(httplib::Response& res, int status, const std::string& code,
 // [{"code":404,"description":"…"}]
 void SendOpen311Error(httplib::Response& res, int status, const std::string& description);
 
-// The client's address; X-Forwarded-For's first entry when the config trusts a proxy.
+// The client's address: the peer, or behind a trusted proxy the right-most untrusted hop of
+// X-Forwarded-For (server/client_address.h). Always an IP address in canonical text.
 std::string ClientAddress(const httplib::Request& req, const ServerContext& ctx);
+// The key limiters count the client under (IPv6 by /64).
+std::string ClientKey(const httplib::Request& req, const ServerContext& ctx);
 
 // The token of "Authorization: Bearer <token>", if present.
 std::optional<std::string> BearerToken(const httplib::Request& req);

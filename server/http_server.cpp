@@ -1,6 +1,9 @@
 // `serve`: loads the i18n strings, opens the store, binds, registers the routes and runs until
 // SIGTERM or SIGINT, then stops accepting, lets in-flight requests finish and returns 0.
 //
+// HTTP bounds (header size, body framing, connections per client, backlog) are LimitedServer's
+// (server/http_limits.h).
+//
 // Signals are blocked in every thread and taken by one watcher thread with sigtimedwait, so
 // no handler runs in signal context; the watcher calls httplib's stop(), whose thread pool
 // finishes the requests it has before listen returns.
@@ -16,6 +19,7 @@
 #include "platform/assets.h"
 #include "platform/clock.h"
 #include "server/http_common.h"
+#include "server/http_limits.h"
 
 namespace gk::server {
 namespace {
@@ -36,7 +40,7 @@ std::string RedactPath(const std::string& path) {
     return path.substr(0, start) + "*" + (end == std::string::npos ? "" : path.substr(end));
 }
 
-void SetErrorFormats(httplib::Server& server) {
+void SetErrorFormats(httplib::Server& server, const ServerConfig& config) {
     // Called for every status ≥ 400. Responses our handlers wrote keep their body; the rest
     // (no route, body too large, bad request line) get one in the format of their API.
     httplib::Server::HandlerWithResponse on_error = [](const Request& req, Response& res) {
@@ -76,13 +80,17 @@ void SetErrorFormats(httplib::Server& server) {
         else
             SendApiError(res, 500, "internal", "internal error");
     });
-    server.set_logger([](const Request& req, const Response& res) {
+    server.set_logger([&config](const Request& req, const Response& res) {
+        // Behind a trusted proxy, the client it vouches for; never a hop anyone could type.
+        std::vector<std::string> forwarded;
+        auto [first, last] = req.headers.equal_range("X-Forwarded-For");
+        for (auto it = first; it != last; ++it) forwarded.push_back(it->second);
         LogLine("http")
             .Add("method", req.method)
             .Add("path", RedactPath(req.path))
             .Add("status", res.status)
             .Add("bytes", res.body.size())
-            .Add("remote", req.remote_addr)
+            .Add("remote", ClientAddressFrom(req.remote_addr, forwarded, config.trusted_proxies))
             .Info();
     });
 }
@@ -137,11 +145,16 @@ int RunServer(const ServerConfig& config_in) {
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     ::signal(SIGPIPE, SIG_IGN);
 
-    httplib::Server server;
-    const int threads = config.threads;
-    server.new_task_queue = [threads] {
-        return new httplib::ThreadPool(static_cast<size_t>(threads));
-    };
+    HttpLimits limits;
+    limits.max_body_bytes = config.max_body_bytes;
+    limits.keep_alive_ms = config.keep_alive_seconds * 1000;
+    limits.max_connections_per_client = config.max_connections_per_client;
+    limits.trusted_proxies = config.trusted_proxies;
+    LimitedServer server(limits);
+    const size_t threads = static_cast<size_t>(config.threads);
+    server.new_task_queue = [threads] { return NewOnDemandThreadPool(threads); };
+    // LimitedServer refuses larger bodies before reading them; this is httplib's own check
+    // behind it.
     server.set_payload_max_length(static_cast<size_t>(config.max_body_bytes));
     server.set_keep_alive_timeout(config.keep_alive_seconds);
     // Small JSON replies on kept-alive connections: without this each waits ~40 ms for
@@ -163,12 +176,18 @@ int RunServer(const ServerConfig& config_in) {
         return 2;
     }
 
+    if (!server.RaiseListenBacklog()) {
+        std::fprintf(stderr, "gridkiosk-server: cannot listen on %s:%d\n",
+                     config.listen_host.c_str(), config.listen_port);
+        return 2;
+    }
+
     SystemClock clock;
     ServerContext ctx(config, **storage, clock, *keys, std::move(*strings));
     if (auto st = ctx.catalogue.Reload(ctx.storage); !st) {
         LogLine("catalogue_unusable").Add("code", st.error().code).Error();
     }
-    SetErrorFormats(server);
+    SetErrorFormats(server, ctx.config);
     RegisterOpen311(server, ctx);
     RegisterTrackingPage(server, ctx);
     RegisterSyncApi(server, ctx);

@@ -324,15 +324,18 @@ void GetRequest(ServerContext& ctx, const Request& req, Response& res) {
     if (by_server_id) {
         found = ctx.storage.FindRequestById(std::stoll(id));
     } else {
-        // A receipt code: the same walk protection as the tracking page.
-        const std::string address = ClientAddress(req, ctx);
-        if (int64_t wait = ctx.receipt_misses.RetryAfterSeconds(address); wait > 0) {
+        // A receipt code: without an API key, the same walk protection as the tracking page
+        // (a key's holder is known and does not share the public's per-address budget).
+        const bool limited = key == 0;
+        const std::string address = ClientKey(req, ctx);
+        if (int64_t wait = limited ? ctx.receipt_misses.RetryAfterSeconds(address) : 0; wait > 0) {
             res.set_header("Retry-After", std::to_string(wait));
             return SendOpen311Error(res, 429, "too many unknown receipt codes; retry later");
         }
         auto canonical = NormaliseReceiptCode(id);
         if (canonical) found = ctx.storage.FindRequestByReceipt(*canonical);
-        if (!found && found.error().code == "not_found") ctx.receipt_misses.RecordMiss(address);
+        if (limited && canonical && !found && found.error().code == "not_found")
+            ctx.receipt_misses.RecordMiss(address);
     }
     if (!found) {
         if (found.error().code == "not_found")

@@ -44,7 +44,7 @@ std::optional<TerminalInfo> Authenticate(ServerContext& ctx, const Request& req,
 }
 
 void Enroll(ServerContext& ctx, const Request& req, Response& res) {
-    const std::string address = ClientAddress(req, ctx);
+    const std::string address = ClientKey(req, ctx);  // IPv6 by /64
     if (int64_t wait = ctx.enroll_misses.RetryAfterSeconds(address); wait > 0) {
         res.set_header("Retry-After", std::to_string(wait));
         return SendApiError(res, 429, "too_many_attempts",

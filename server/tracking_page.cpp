@@ -160,7 +160,7 @@ std::string StatusBody(const StoredRequest& r, const Catalogue& catalogue, const
 
 void Track(ServerContext& ctx, const Request& req, Response& res, const std::string& typed) {
     const Strings& strings = ctx.strings;
-    const std::string address = ClientAddress(req, ctx);
+    const std::string address = ClientKey(req, ctx);
     if (int64_t wait = ctx.receipt_misses.RetryAfterSeconds(address); wait > 0) {
         res.set_header("Retry-After", std::to_string(wait));
         Bilingual retry = Text(strings, "page.too_many_wait");
@@ -181,8 +181,12 @@ void Track(ServerContext& ctx, const Request& req, Response& res, const std::str
                              "<p>" + Html(Text(strings, "page.unavailable_retry")) + "</p>"));
     }
     if (!found) {
-        ctx.receipt_misses.RecordMiss(address);
-        LogLine("tracking_miss").Add("remote", address).Info();
+        // Only a well-formed code that does not exist is a miss: a wrong check character or a
+        // malformed code is a typo, looks nothing up and tells the client nothing.
+        if (canonical) {
+            ctx.receipt_misses.RecordMiss(address);
+            LogLine("tracking_miss").Add("remote", ClientAddress(req, ctx)).Info();
+        }
         const bool typo = !canonical && canonical.error().code == "bad_check";
         const Bilingual hint = Text(strings, typo ? "page.not_found_typo" : "page.not_found_hint");
         return SendPage(res, 404,

@@ -23,7 +23,7 @@ using nlohmann::json;
 TestServer::Options SmallLimits() {
     TestServer::Options o;
     o.config_toml =
-        "[server]\ntrust_forwarded_for = true\n"
+        "[server]\ntrusted_proxies = [\"127.0.0.1\"]\n"
         "[tracking]\nmax_misses = 3\nwindow_seconds = 60\nblock_seconds = 30\n";
     return o;
 }
@@ -140,6 +140,111 @@ TEST_F(TrackingPageTest, RepeatedMissesFromOneAddressAreSlowedDown) {
     auto other = Track(r.receipt_code, "198.51.100.77");
     ASSERT_TRUE(other);
     EXPECT_EQ(other->status, 200);
+}
+
+// A code one typing slip away: the same code with another check character.
+std::string WithWrongCheckCharacter(const std::string& code) {
+    for (char c : std::string_view("0123456789ABCDEFGHJKMNPQRSTVWXYZ")) {
+        std::string typo = code;
+        typo.back() = c;
+        auto n = NormaliseReceiptCode(typo);
+        if (!n && n.error().code == "bad_check") return typo;
+    }
+    ADD_FAILURE() << "no wrong check character for " << code;
+    return code;
+}
+
+TEST_F(TrackingPageTest, WrongCheckCharactersAreTyposNotMisses) {
+    ServiceRequest r = Upload(0);
+    const std::string typo = WithWrongCheckCharacter(r.receipt_code);
+    for (int i = 0; i < 10; ++i) {
+        auto res = Track(typo, "203.0.113.20");
+        ASSERT_TRUE(res);
+        EXPECT_EQ(res->status, 404) << "lookup " << i;
+        EXPECT_NE(res->body.find("check"), std::string::npos);  // the typo hint
+    }
+    auto right = Track(r.receipt_code, "203.0.113.20");
+    ASSERT_TRUE(right);
+    EXPECT_EQ(right->status, 200) << "typos counted as misses";
+}
+
+TEST_F(TrackingPageTest, Open311LookupsWithAnApiKeyDoNotShareThePerAddressLimit) {
+    ServiceRequest r = Upload(0);
+    const std::string key = server_.ApiKey("city-dashboard");
+    const auto open311 = [&](const std::string& code, const std::string& api_key) {
+        return server_.Client().Get(
+            "/open311/v2/requests/" + code + ".json" + (api_key.empty() ? "" : "?api_key=" + key),
+            {{"X-Forwarded-For", "203.0.113.30"}});
+    };
+    // A key holder's misses are not counted against the address...
+    for (uint32_t i = 0; i < 5; ++i) {
+        auto miss = open311(MakeRequest(terminal_.terminal_number, 300 + i).receipt_code, key);
+        ASSERT_TRUE(miss);
+        EXPECT_EQ(miss->status, 404);
+    }
+    auto found = open311(r.receipt_code, key);
+    ASSERT_TRUE(found);
+    EXPECT_EQ(found->status, 200) << found->body;
+    // ...nor does an address blocked by the public's misses stop a key holder.
+    for (uint32_t i = 0; i < 3; ++i)
+        ASSERT_TRUE(
+            Track(MakeRequest(terminal_.terminal_number, 400 + i).receipt_code, "203.0.113.30"));
+    auto blocked = Track(r.receipt_code, "203.0.113.30");
+    ASSERT_TRUE(blocked);
+    EXPECT_EQ(blocked->status, 429);
+    auto with_key = open311(r.receipt_code, key);
+    ASSERT_TRUE(with_key);
+    EXPECT_EQ(with_key->status, 200) << with_key->body;
+    auto without_key = open311(r.receipt_code, "");
+    ASSERT_TRUE(without_key);
+    EXPECT_EQ(without_key->status, 429);
+}
+
+TEST_F(TrackingPageTest, AForgedLeftMostForwardedForDoesNotEscapeTheLimit) {
+    // The client writes "X-Forwarded-For: <anything>"; our proxy (127.0.0.1 here) appends
+    // the address it saw. A new forged address each time must not make a new client.
+    ServiceRequest r = Upload(0);
+    for (uint32_t i = 0; i < 3; ++i) {
+        auto miss = server_.Client().Get(
+            "/t/" + MakeRequest(terminal_.terminal_number, 500 + i).receipt_code,
+            {{"X-Forwarded-For", "6.6.6." + std::to_string(i) + ", 203.0.113.40"}});
+        ASSERT_TRUE(miss);
+        EXPECT_EQ(miss->status, 404);
+    }
+    auto blocked = server_.Client().Get("/t/" + r.receipt_code,
+                                        {{"X-Forwarded-For", "6.6.6.99, 203.0.113.40"}});
+    ASSERT_TRUE(blocked);
+    EXPECT_EQ(blocked->status, 429);
+    // Not an address: not believed, so the proxy's own address counts.
+    auto junk =
+        server_.Client().Get("/t/" + MakeRequest(terminal_.terminal_number, 600).receipt_code,
+                             {{"X-Forwarded-For", "203.0.113.40, evil\x1b[2J"}});
+    ASSERT_TRUE(junk);
+    EXPECT_EQ(junk->status, 404);
+    const std::string log = server_.Log();
+    EXPECT_EQ(log.find("6.6.6."), std::string::npos) << "a forged address reached the log";
+    EXPECT_EQ(log.find("evil"), std::string::npos);
+}
+
+TEST(TrackingPageProxies, ForwardedForFromAPeerThatIsNoTrustedProxyIsIgnored) {
+    TestServer::Options o;
+    o.config_toml =
+        "[server]\ntrusted_proxies = [\"10.9.9.9\"]\n"
+        "[tracking]\nmax_misses = 3\nwindow_seconds = 60\nblock_seconds = 30\n";
+    TestServer server(o);
+    const Enrollment terminal = server.Enroll("zjc-02");
+    for (uint32_t i = 0; i < 3; ++i) {
+        auto miss =
+            server.Client().Get("/t/" + MakeRequest(terminal.terminal_number, 700 + i).receipt_code,
+                                {{"X-Forwarded-For", "198.51.100." + std::to_string(i)}});
+        ASSERT_TRUE(miss);
+        EXPECT_EQ(miss->status, 404);
+    }
+    auto blocked =
+        server.Client().Get("/t/" + MakeRequest(terminal.terminal_number, 710).receipt_code,
+                            {{"X-Forwarded-For", "198.51.100.50"}});
+    ASSERT_TRUE(blocked);
+    EXPECT_EQ(blocked->status, 429);
 }
 
 // [SECTION] texts from the i18n catalogue ------------------------------------------------------
