@@ -405,10 +405,17 @@ int Run(int argc, char** argv) {
         if (!storage) return exit_code;
         auto rows = storage->ListAudit(limit);
         if (!rows) return StaffFailure(rows.error());
-        std::printf("%-19s  %-24s  %-20s  %s\n", "WHEN", "WHO", "WHAT", "DETAIL");
+        // Stored texts came partly from HTTP clients: no control bytes reach the terminal.
+        auto printable = [](std::string text) {
+            for (char& c : text)
+                if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+            return text;
+        };
+        std::printf("%-19s  %-24s  %-20s  %s\n", "WHEN (+08:00)", "WHO", "WHAT", "DETAIL");
         for (const auto& e : *rows) {
             std::printf("%-19s  %-24s  %-20s  %s\n", FormatChinaTime(e.at).substr(0, 19).c_str(),
-                        e.actor.c_str(), e.action.c_str(), e.detail.c_str());
+                        printable(e.actor).c_str(), printable(e.action).c_str(),
+                        printable(e.detail).c_str());
         }
         return 0;
     }

@@ -3,8 +3,9 @@
 // website, a 12345 hotline system — use it as it is. See docs/OPEN311.md.
 //
 // Privacy: without an api_key a reader sees only requests of services the catalogue marks
-// `public`, and of those the category, status, grid and dates: never staff notes, the
-// description, contact, room or receipt code; other requests are "not found". A key's role
+// `public`, and of those the category, status, grid, dates and stages: never the texts of staff
+// notes, the description, contact, room or receipt code; other requests are "not found". A
+// key's role
 // decides the rest: "reader" sees every request with its notes; "channel" also files requests
 // and sees descriptions and receipt codes. Contact never leaves through Open311.
 //
@@ -80,9 +81,10 @@ json RequestJson(const StoredRequest& r, const Catalogue& catalogue, const Strin
     const bool with_notes = who == Reader::kReader || who == Reader::kChannel;
     const bool trusted = who == Reader::kChannel;
     json notes = json::array();
-    for (const auto& h : with_notes ? r.history : std::vector<StageEntry>{}) {
-        notes.push_back(
-            {{"datetime", FormatChinaTime(h.at)}, {"stage", StageName(h.stage)}, {"note", h.note}});
+    for (const auto& h : r.history) {  // without a key: when and which stage, not the text
+        notes.push_back({{"datetime", FormatChinaTime(h.at)},
+                         {"stage", StageName(h.stage)},
+                         {"note", with_notes ? h.note : ""}});
     }
     const std::string_view stage_key = StageI18nKey(r.stage);
     json extended = {

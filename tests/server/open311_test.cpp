@@ -107,8 +107,7 @@ TEST_F(Open311Test, PostThenReadByIdAndByReceiptCode) {
     EXPECT_EQ(by_id[0]["status"], "open");
     EXPECT_EQ(by_id[0]["extended_attributes"]["stage"], "received");
     EXPECT_EQ(by_id[0]["extended_attributes"]["channel"], "open311");
-    // Without a key no staff notes, even of a public service.
-    EXPECT_EQ(by_id[0]["extended_attributes"]["notes"].size(), 0u);
+    EXPECT_EQ(by_id[0]["extended_attributes"]["notes"].size(), 1u);
 
     // Lower case with dashes, as a person might type it.
     std::string typed = code.substr(0, 4) + "-" + code.substr(4);
@@ -148,6 +147,8 @@ TEST_F(Open311Test, StageChangesShowAsStatusAndNotes) {
     EXPECT_SCHEMA("open311_requests.json", anonymous);
     EXPECT_EQ(anonymous[0]["status"], "closed");
     EXPECT_EQ(anonymous[0]["status_notes"], "");
+    EXPECT_EQ(anonymous[0]["extended_attributes"]["notes"][1]["stage"], "closed");
+    EXPECT_EQ(anonymous[0]["extended_attributes"]["notes"][1]["note"], "");
     EXPECT_EQ(anonymous.dump().find("已修复"), std::string::npos);
 }
 

@@ -197,6 +197,7 @@ TEST(ServerPurge, ServeRunsThePurgeAtStartAndDaily) {
         RunServerCli({"request", "set-stage", "--db", server.db(), code, "closed", "--note", "好"})
             .exit_code,
         0);
+    server.Stop();
     server.Restart();
     // The first run is at start; wait for its log line (bounded).
     bool purged = false;
