@@ -153,11 +153,39 @@ bool LooksLikePhoneOrId(std::string_view run) {
     return false;
 }
 
+// Full-width digits, X, +, -, parentheses and the ideographic space (what a Chinese input
+// method types) as their ASCII forms; everything else unchanged.
+std::string AsciiDigits(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (size_t i = 0; i < text.size(); ++i) {
+        const auto b = [&](size_t k) { return static_cast<unsigned char>(text[i + k]); };
+        if (i + 2 < text.size() && b(0) == 0xEF && b(1) == 0xBC) {
+            const unsigned c = b(2);  // U+FF00 + (c - 0x80) for c in 0x80..0xBF
+            if ((c >= 0x90 && c <= 0x99) || c == 0x8B || c == 0x8D || c == 0x88 || c == 0x89 ||
+                c == 0xB8) {
+                out += static_cast<char>(c - 0x80 + 0x20);
+                i += 2;
+                continue;
+            }
+        }
+        if (i + 2 < text.size() && b(0) == 0xE3 && b(1) == 0x80 && b(2) == 0x80) {
+            out += ' ';
+            i += 2;
+            continue;
+        }
+        out += text[i];
+    }
+    return out;
+}
+
 }  // namespace
 
-bool NoteHasPersonalNumber(std::string_view note) {
+bool NoteHasPersonalNumber(std::string_view typed) {
     // Runs of digits with the separators people type inside numbers: spaces, dashes,
     // parentheses, a leading +. Each run, and each of its space-separated parts, is checked.
+    const std::string ascii = AsciiDigits(typed);
+    const std::string_view note = ascii;
     size_t i = 0;
     while (i < note.size()) {
         if (!IsDigit(note[i]) && note[i] != '+' && note[i] != '(') {

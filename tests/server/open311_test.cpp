@@ -222,9 +222,9 @@ TEST_F(Open311Test, PersonalMattersAreNeverReturnedWithoutAKey) {
 TEST_F(Open311Test, StaffNotesHoldingPhoneOrIdNumbersAreRefused) {
     json created = Post(ValidForm(), 200);
     const std::string code = created[0]["receipt_code"];
-    for (const char* note :
-         {"请回电 138 0013 8000", "联系人13912345678", "电话 0755-8765 4321",
-          "身份证 11010519491231002X", "证件号110105194912310021已核实", "+86 139-1234-5678"}) {
+    for (const char* note : {"请回电 138 0013 8000", "联系人13912345678", "电话 0755-8765 4321",
+                             "身份证 11010519491231002X", "证件号110105194912310021已核实",
+                             "+86 139-1234-5678", "电话：１３９　１２３４　５６７８"}) {
         auto r = RunServerCli(
             {"request", "set-stage", "--db", server_.db(), code, "dispatched", "--note", note});
         EXPECT_EQ(r.exit_code, 2) << note;
