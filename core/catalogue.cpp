@@ -154,6 +154,8 @@ Check ReadService(const json& value, const std::string& path, Service& out) {
         }
     }
 
+    if (auto p = ReadBool(value, path, "public", out.is_public)) return p;
+
     const auto phrases = value.find("quick_phrases");
     if (phrases != value.end()) {
         const std::string at = Join(path, "quick_phrases");

@@ -32,6 +32,10 @@ struct Service {
     ServiceAttributes attributes;
     std::vector<LocalText> quick_phrases;  // e.g. 路灯不亮
     int sla_days = 7;                      // expected days to close, 1..365
+    // Whether anyone may read that a request of this service exists (Open311 without a key).
+    // Personal matters (family disputes, 低保, disability, legal aid…) are not public. Missing
+    // in the document means not public: a forgotten flag hides a request, never exposes it.
+    bool is_public = false;
 };
 
 struct ServiceGroup {

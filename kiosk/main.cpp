@@ -5,10 +5,16 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <regex>
+#include <string_view>
 
 #include "kiosk/terminal.h"
 
 int main(int argc, char** argv) {
+    // `--version`: "NAME VERSION" (CMake's project version), exit 0, before anything else.
+    if (argc == 2 && std::string_view(argv[1]) == "--version") {
+        std::printf("gridkiosk %s\n", GK_VERSION);
+        return 0;
+    }
     // Large buffers (font files, atlas pixels) are freed after start-up; a fixed mmap threshold
     // keeps glibc from raising it past them, so their memory goes back to the system instead of
     // staying in the heap for the months the terminal runs.

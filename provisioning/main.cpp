@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "core/receipt_code.h"
 #include "kiosk/store/store.h"
@@ -100,6 +101,11 @@ int Status(const std::string& data_dir) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // `--version`: "NAME VERSION" (CMake's project version), exit 0, before anything else.
+    if (argc == 2 && std::string_view(argv[1]) == "--version") {
+        std::printf("gridkiosk-provision %s\n", GK_VERSION);
+        return 0;
+    }
     gk::log::SetProgramName("gridkiosk-provision");
     CLI::App cli{"gridkiosk-provision: set up and look after a gridkiosk terminal"};
     cli.require_subcommand(1);

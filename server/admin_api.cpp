@@ -1,6 +1,7 @@
-// Staff endpoints under /api/v1/admin/, behind the admin token made by `init`
-// (Authorization: Bearer <admin token>): set a request's stage, list requests by grid, stage
-// or overdue, make enrollment codes, publish a catalogue. Errors use the sync API's format.
+// Staff endpoints under /api/v1/admin/, behind the admin token made by `init` or
+// `admin-token rotate` (Authorization: Bearer <admin token>): set a request's stage, list requests
+// by grid, stage or overdue, make enrollment codes, publish a catalogue. Every write goes to the
+// audit log. Errors use the sync API's format.
 #include <algorithm>
 
 #include "core/request_json.h"
@@ -17,11 +18,30 @@ using nlohmann::json;
 
 bool IsAdmin(ServerContext& ctx, const Request& req, Response& res) {
     auto token = BearerToken(req);
-    if (token && SecretEquals(HashToken(*token), ctx.keys.admin_token_hash)) return true;
+    if (token) {
+        // From the store on every request, so `admin-token rotate` takes effect at once.
+        auto hash = ctx.storage.AdminTokenHash();
+        if (!hash) {
+            res.set_header("Retry-After", "2");
+            SendApiError(res, 503, "unavailable", "store unavailable, retry later");
+            return false;
+        }
+        if (SecretEquals(HashToken(*token), *hash)) return true;
+    }
     res.set_header("WWW-Authenticate", "Bearer");
     SendApiError(res, 401, token ? "bad_token" : "missing_token", "admin token required");
     LogLine("admin_refused").Add("remote", ClientAddress(req, ctx)).Warn();
     return false;
+}
+
+// Records an admin write in the audit log; a failure is logged (the write itself is done).
+void AuditAdmin(ServerContext& ctx, const Request& req, const std::string& action,
+                const std::string& detail) {
+    if (auto st = Audit(ctx.storage, "admin-api@" + ClientAddress(req, ctx), action, detail,
+                        ctx.NowSeconds());
+        !st) {
+        LogLine("audit_failed").Add("action", action).Add("code", st.error().code).Error();
+    }
 }
 
 // Maps staff-operation errors to HTTP.
@@ -54,6 +74,9 @@ void SetStage(ServerContext& ctx, const Request& req, Response& res) {
         .Add("stage", std::string(StageName(r->stage)))
         .Add("via", "admin_api")
         .Info();
+    AuditAdmin(ctx, req, "set_stage",
+               "code=" + r->request.receipt_code + " stage=" + std::string(StageName(r->stage)) +
+                   " actor=" + StringField(body, "actor"));
     SendJson(res, 200, StaffRequestJson(*r, now));
 }
 
@@ -90,6 +113,9 @@ void NewEnrollCode(ServerContext& ctx, const Request& req, Response& res) {
         CreateEnrollCode(ctx.storage, StringField(body, "kiosk_id"), StringField(body, "grid_path"),
                          ctx.config.enroll_code_ttl_hours, now);
     if (!code) return SendStaffError(res, code.error());
+    AuditAdmin(
+        ctx, req, "enroll_code",
+        "kiosk_id=" + StringField(body, "kiosk_id") + " grid=" + StringField(body, "grid_path"));
     SendJson(
         res, 200,
         {{"code", *code},
@@ -101,6 +127,7 @@ void PutCatalogue(ServerContext& ctx, const Request& req, Response& res) {
     if (!version) return SendStaffError(res, version.error());
     if (auto st = ctx.catalogue.Reload(ctx.storage); !st) return SendStaffError(res, st.error());
     LogLine("catalogue_loaded").Add("version", *version).Add("via", "admin_api").Info();
+    AuditAdmin(ctx, req, "catalogue_load", "version=" + std::to_string(*version));
     SendJson(res, 200, {{"version", *version}});
 }
 

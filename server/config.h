@@ -19,6 +19,9 @@
 //   max_batch_records = 500
 //   max_feed_items = 200
 //   enroll_code_ttl_hours = 168
+//   [privacy]
+//   retention_days = 180                     # days after a request closes before its
+//                                            # personal fields are purged (daily, by serve)
 #pragma once
 
 #include <cstdint>
@@ -48,6 +51,7 @@ struct ServerConfig {
     int max_batch_records = 500;
     int max_feed_items = 200;
     int enroll_code_ttl_hours = 168;
+    int retention_days = 180;  // after a request is closed; then `purge` removes personal fields
 };
 
 // Reads a TOML file over the defaults in `config`. Errors name the file and key.

@@ -6,23 +6,41 @@
 //   request set-stage --db FILE CODE STAGE --note TEXT [--actor NAME]
 //   request list --db FILE [--grid PATH] [--stage S] [--overdue]
 //   catalogue load --db FILE FILE.json
-//   api-key create --db FILE --name NAME             key for an Open311 channel
+//   api-key create --db FILE --name NAME [--role channel|reader]   key for an Open311 channel
+//   api-key revoke --db FILE --name NAME
+//   kiosk revoke --db FILE --kiosk-id ID             the terminal's token stops working
+//   admin-token rotate --db FILE                     a new admin token; the old one stops working
+//   audit --db FILE [--limit N]                      staff and admin writes, newest first
+//   purge --db FILE [--retention-days N] [--config FILE]   personal fields of old closed requests
+//   backup --db FILE --to FILE                       consistent copy, also while serving
+//   --version
+//
+// Everything is created 0600 (umask 077 at start): the database holds the signing secret and
+// residents' phone numbers. `serve` refuses a database other users can read.
 //
 // `serve` takes the texts it shows people from the i18n catalogue in the assets folder:
 // $GRIDKIOSK_ASSETS, else the source tree's or /usr/share/gridkiosk/assets (platform/assets.h).
 //
 // Exit codes: 0 ok, 1 the operation was refused (unknown code, stale catalogue…), 2 bad
 // arguments, config, assets or input file (one line on stderr), 3 cannot open the database.
+#include <signal.h>
+#include <sys/stat.h>
+
 #include <CLI/CLI.hpp>
+#include <condition_variable>
 #include <cstdio>
 #include <fstream>
+#include <mutex>
 #include <sstream>
+#include <string_view>
+#include <thread>
 
 #include "core/request_json.h"
 #include "platform/clock.h"
 #include "platform/log.h"
 #include "server/config.h"
 #include "server/http_server.h"
+#include "server/log_fields.h"
 #include "server/staff.h"
 
 namespace gk::server {
@@ -61,22 +79,98 @@ int StaffFailure(const Error& e) {
     return Fail(1, e.message);
 }
 
+// Records a write that was done; exit 3 when the audit log cannot take it.
+int AuditCli(Storage& storage, const std::string& action, const std::string& detail) {
+    if (auto st = Audit(storage, CliActor(), action, detail, Now()); !st)
+        return Fail(3, "done, but the audit log could not be written: " + st.error().message);
+    return 0;
+}
+
 int LoadCatalogueFile(Storage& storage, const std::string& path) {
     std::string text;
     if (!ReadFile(path, text)) return Fail(2, "cannot read " + path);
     auto version = LoadCatalogue(storage, text, Now());
     if (!version) return StaffFailure(version.error());
     std::fprintf(stderr, "catalogue version %d loaded\n", *version);
+    return AuditCli(storage, "catalogue_load", "version=" + std::to_string(*version));
+}
+
+// A database other users can read gives away the signing secret and residents' phones.
+int RefuseOpenDatabase(const std::string& path) {
+    for (const std::string& file : {path, path + "-wal"}) {
+        struct stat st {};
+        if (::stat(file.c_str(), &st) != 0) continue;
+        if ((st.st_mode & S_IRWXO) != 0) {
+            char mode[8];
+            std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+            return Fail(2, file + " is open to every user (mode " + mode +
+                               "); it holds secrets and phone numbers: chmod 600 " + file);
+        }
+    }
     return 0;
 }
+
+// Runs the retention purge at start and then every day, on its own connection, until stopped.
+class PurgeTimer {
+  public:
+    PurgeTimer(std::unique_ptr<Storage> storage, int retention_days)
+        : storage_(std::move(storage)), retention_days_(retention_days) {
+        thread_ = std::thread([this] { Loop(); });
+    }
+    ~PurgeTimer() {
+        {
+            std::lock_guard lock(mutex_);
+            stop_ = true;
+        }
+        wake_.notify_all();
+        thread_.join();
+    }
+    PurgeTimer(const PurgeTimer&) = delete;
+    PurgeTimer& operator=(const PurgeTimer&) = delete;
+
+  private:
+    void Loop() {
+        std::unique_lock lock(mutex_);
+        while (!stop_) {
+            lock.unlock();
+            auto done = PurgeExpired(*storage_, retention_days_, Now());
+            if (!done) {
+                LogLine("purge_failed").Add("code", done.error().code).Error();
+            } else {
+                if (done->requests > 0) {
+                    if (auto st = Audit(*storage_, "server", "purge",
+                                        "requests=" + std::to_string(done->requests), Now());
+                        !st) {
+                        LogLine("audit_failed").Add("code", st.error().code).Error();
+                    }
+                }
+                LogLine("purge_done")
+                    .Add("requests", done->requests)
+                    .Add("wal_truncated", done->wal_truncated ? "yes" : "no")
+                    .Info();
+            }
+            lock.lock();
+            wake_.wait_for(lock, std::chrono::hours(24), [this] { return stop_; });
+        }
+    }
+
+    std::unique_ptr<Storage> storage_;
+    const int retention_days_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stop_ = false;
+    std::thread thread_;  // last: started once everything above exists
+};
 
 int Run(int argc, char** argv) {
     CLI::App app{"gridkiosk-server: the central server of 网格服务站 gridkiosk"};
     app.require_subcommand(1);
     std::string db, listen, public_url, config_path, catalogue_path, kiosk_id, grid, code, stage,
         note, actor, stage_filter, key_name;
+    std::string role = "channel", backup_to;
     bool overdue = false;
     int limit = 100;
+    int retention_days = -1;
 
     auto* serve = app.add_subcommand("serve", "run the HTTP server");
     serve->add_option("--listen", listen, "HOST:PORT (port 0: any free port, printed)");
@@ -127,6 +221,41 @@ int Run(int argc, char** argv) {
     auto* key_create = api_key->add_subcommand("create", "make a key for a channel (shown once)");
     key_create->add_option("--db", db, "SQLite database file")->required();
     key_create->add_option("--name", key_name, "channel name, e.g. city-website")->required();
+    key_create->add_option("--role", role, "channel (files and reads) or reader (reads only)")
+        ->check(CLI::IsMember({"channel", "reader"}));
+    auto* key_revoke = api_key->add_subcommand("revoke", "stop a key from working");
+    key_revoke->add_option("--db", db, "SQLite database file")->required();
+    key_revoke->add_option("--name", key_name, "the key's channel name")->required();
+
+    auto* kiosk = app.add_subcommand("kiosk", "enrolled terminals");
+    kiosk->require_subcommand(1);
+    auto* kiosk_revoke =
+        kiosk->add_subcommand("revoke", "revoke a terminal: its token stops working at once");
+    kiosk_revoke->add_option("--db", db, "SQLite database file")->required();
+    kiosk_revoke->add_option("--kiosk-id", kiosk_id, "the terminal's name")->required();
+
+    auto* admin_token = app.add_subcommand("admin-token", "the admin token");
+    admin_token->require_subcommand(1);
+    auto* rotate = admin_token->add_subcommand(
+        "rotate", "make a new admin token (shown once); the old one stops working");
+    rotate->add_option("--db", db, "SQLite database file")->required();
+
+    auto* audit = app.add_subcommand("audit", "list staff and admin writes, newest first");
+    audit->add_option("--db", db, "SQLite database file")->required();
+    audit->add_option("--limit", limit, "at most this many")->check(CLI::Range(1, 100000));
+
+    auto* purge = app.add_subcommand(
+        "purge", "remove personal fields of requests closed longer than the retention period");
+    purge->add_option("--db", db, "SQLite database file")->required();
+    purge
+        ->add_option("--retention-days", retention_days,
+                     "days after closing (default: the config's, else 180)")
+        ->check(CLI::Range(0, 3650));
+    purge->add_option("--config", config_path, "TOML configuration file");
+
+    auto* backup = app.add_subcommand("backup", "a consistent copy of the database (0600)");
+    backup->add_option("--db", db, "SQLite database file")->required();
+    backup->add_option("--to", backup_to, "the copy; must not exist")->required();
 
     try {
         app.parse(argc, argv);
@@ -157,6 +286,24 @@ int Run(int argc, char** argv) {
             config.public_url.pop_back();
         if (config.db_path.empty())
             return Fail(2, "--db FILE is required (or server.db in --config)");
+        if (int refused = RefuseOpenDatabase(config.db_path); refused != 0) return refused;
+        // The purge timer's connection is opened (and migrated) before the server's, so the
+        // two never run migrations at once; only on an existing file, so a missing database is
+        // reported by RunServer after its own checks, as before. Signals are blocked before
+        // the timer's thread starts, as RunServer does for its own, so SIGTERM reaches the
+        // thread that waits for it.
+        sigset_t signals;
+        sigemptyset(&signals);
+        sigaddset(&signals, SIGTERM);
+        sigaddset(&signals, SIGINT);
+        pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+        std::unique_ptr<PurgeTimer> timer;
+        if (struct stat st{}; ::stat(config.db_path.c_str(), &st) == 0) {
+            if (auto purge_storage = OpenSqliteStorage(config.db_path); purge_storage) {
+                timer =
+                    std::make_unique<PurgeTimer>(std::move(*purge_storage), config.retention_days);
+            }
+        }
         return RunServer(config);
     }
     if (init->parsed()) {
@@ -170,6 +317,7 @@ int Run(int argc, char** argv) {
         }
         std::printf("admin-token: %s\n", token->c_str());
         std::fprintf(stderr, "The admin token is shown only this once; keep it safe.\n");
+        if (int audited = AuditCli(*storage, "init", ""); audited != 0) return audited;
         if (!catalogue_path.empty()) return LoadCatalogueFile(*storage, catalogue_path);
         return 0;
     }
@@ -182,7 +330,7 @@ int Run(int argc, char** argv) {
         std::printf("%s\n", made->c_str());
         std::fprintf(stderr, "one-time code for %s, valid until %s\n", kiosk_id.c_str(),
                      FormatChinaTime(now + int64_t{ttl_hours} * 3600).c_str());
-        return 0;
+        return AuditCli(*storage, "enroll_code", "kiosk_id=" + kiosk_id + " grid=" + grid);
     }
     if (set_stage->parsed()) {
         auto storage = OpenStore(db, exit_code);
@@ -191,7 +339,9 @@ int Run(int argc, char** argv) {
         if (!r) return StaffFailure(r.error());
         std::printf("%s %s\n", r->request.receipt_code.c_str(),
                     std::string(StageName(r->stage)).c_str());
-        return 0;
+        return AuditCli(*storage, "set_stage",
+                        "code=" + r->request.receipt_code +
+                            " stage=" + std::string(StageName(r->stage)) + " actor=" + actor);
     }
     if (list->parsed()) {
         auto storage = OpenStore(db, exit_code);
@@ -218,9 +368,82 @@ int Run(int argc, char** argv) {
     if (key_create->parsed()) {
         auto storage = OpenStore(db, exit_code);
         if (!storage) return exit_code;
-        auto key = CreateApiKey(*storage, key_name, Now());
+        auto key = CreateApiKey(*storage, key_name, role, Now());
         if (!key) return StaffFailure(key.error());
         std::printf("api-key: %s\n", key->c_str());
+        return AuditCli(*storage, "api_key_create", "name=" + key_name + " role=" + role);
+    }
+    if (key_revoke->parsed()) {
+        auto storage = OpenStore(db, exit_code);
+        if (!storage) return exit_code;
+        if (auto st = RevokeApiKey(*storage, key_name, Now()); !st) return StaffFailure(st.error());
+        std::fprintf(stderr, "API key %s revoked\n", key_name.c_str());
+        return AuditCli(*storage, "api_key_revoke", "name=" + key_name);
+    }
+    if (kiosk_revoke->parsed()) {
+        auto storage = OpenStore(db, exit_code);
+        if (!storage) return exit_code;
+        auto n = RevokeKiosk(*storage, kiosk_id, Now());
+        if (!n) return StaffFailure(n.error());
+        std::fprintf(stderr, "terminal %s revoked\n", kiosk_id.c_str());
+        return AuditCli(*storage, "kiosk_revoke", "kiosk_id=" + kiosk_id);
+    }
+    if (rotate->parsed()) {
+        auto storage = OpenStore(db, exit_code);
+        if (!storage) return exit_code;
+        auto token = RotateAdminToken(*storage);
+        if (!token) {
+            if (token.error().code == "not_initialised") return Fail(2, token.error().message);
+            return StaffFailure(token.error());
+        }
+        std::printf("admin-token: %s\n", token->c_str());
+        std::fprintf(stderr, "The old admin token no longer works. This one is shown once.\n");
+        return AuditCli(*storage, "admin_token_rotate", "");
+    }
+    if (audit->parsed()) {
+        auto storage = OpenStore(db, exit_code);
+        if (!storage) return exit_code;
+        auto rows = storage->ListAudit(limit);
+        if (!rows) return StaffFailure(rows.error());
+        // Stored texts came partly from HTTP clients: no control bytes reach the terminal.
+        auto printable = [](std::string text) {
+            for (char& c : text)
+                if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+            return text;
+        };
+        std::printf("%-19s  %-24s  %-20s  %s\n", "WHEN (+08:00)", "WHO", "WHAT", "DETAIL");
+        for (const auto& e : *rows) {
+            std::printf("%-19s  %-24s  %-20s  %s\n", FormatChinaTime(e.at).substr(0, 19).c_str(),
+                        printable(e.actor).c_str(), printable(e.action).c_str(),
+                        printable(e.detail).c_str());
+        }
+        return 0;
+    }
+    if (purge->parsed()) {
+        ServerConfig config;
+        if (!config_path.empty()) {
+            if (auto st = LoadConfigFile(config_path, config); !st)
+                return Fail(2, st.error().message);
+        }
+        if (retention_days >= 0) config.retention_days = retention_days;
+        auto storage = OpenStore(db, exit_code);
+        if (!storage) return exit_code;
+        auto done = PurgeExpired(*storage, config.retention_days, Now());
+        if (!done) return StaffFailure(done.error());
+        std::fprintf(stderr, "personal fields removed from %d request(s)%s\n", done->requests,
+                     done->wal_truncated ? "" : "; the WAL is still in use and goes next time");
+        return AuditCli(*storage, "purge",
+                        "requests=" + std::to_string(done->requests) +
+                            " retention_days=" + std::to_string(config.retention_days));
+    }
+    if (backup->parsed()) {
+        auto storage = OpenStore(db, exit_code);
+        if (!storage) return exit_code;
+        if (auto st = storage->BackupTo(backup_to); !st) {
+            if (st.error().code == "exists") return Fail(1, st.error().message);
+            return Fail(3, "backup failed: " + st.error().message);
+        }
+        std::fprintf(stderr, "backup written to %s\n", backup_to.c_str());
         return 0;
     }
     return Fail(2, "no command");
@@ -230,6 +453,12 @@ int Run(int argc, char** argv) {
 }  // namespace gk::server
 
 int main(int argc, char** argv) {
+    // Files this program makes (the database, its WAL, backups) are for its user only.
+    ::umask(077);
+    if (argc == 2 && std::string_view(argv[1]) == "--version") {
+        std::printf("gridkiosk-server %s\n", GK_VERSION);
+        return 0;
+    }
     try {
         return gk::server::Run(argc, argv);
     } catch (const std::exception& e) {

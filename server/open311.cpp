@@ -2,9 +2,12 @@
 // creating requests (form-encoded, api_key) and reading them. Other channels — a city's
 // website, a 12345 hotline system — use it as it is. See docs/OPEN311.md.
 //
-// Privacy: without a valid api_key a reader sees category, status, stage history, grid and
-// dates, never the description, contact, room or receipt code. A valid api_key adds the
-// description and receipt code (contact never leaves through Open311).
+// Privacy: without an api_key a reader sees only requests of services the catalogue marks
+// `public`, and of those the category, status, grid, dates and stages: never the texts of staff
+// notes, the description, contact, room or receipt code; other requests are "not found". A
+// key's role
+// decides the rest: "reader" sees every request with its notes; "channel" also files requests
+// and sees descriptions and receipt codes. Contact never leaves through Open311.
 //
 // [SECTION] request JSON
 // [SECTION] discovery and services
@@ -49,12 +52,22 @@ std::vector<std::string> SplitCommas(const std::string& text) {
     return out;
 }
 
-// 0 (no key), 1 (valid key) or -1 (a key that is not valid: 403).
-int CheckApiKey(ServerContext& ctx, const Request& req) {
+// Who is reading, by the api_key parameter. kRefused: a key that is unknown or revoked (403).
+enum class Reader { kAnonymous, kReader, kChannel, kRefused };
+
+Reader CheckApiKey(ServerContext& ctx, const Request& req) {
     const std::string key = Param(req, "api_key");
-    if (key.empty()) return 0;
-    auto valid = ctx.storage.ApiKeyValid(HashToken(key));
-    return valid && *valid ? 1 : -1;
+    if (key.empty()) return Reader::kAnonymous;
+    auto role = ctx.storage.ApiKeyRole(HashToken(key));
+    if (!role) return Reader::kRefused;
+    return *role == "reader" ? Reader::kReader : Reader::kChannel;
+}
+
+// Whether this reader may learn that the request exists.
+bool Visible(const StoredRequest& r, const Catalogue& catalogue, Reader who) {
+    if (who == Reader::kReader || who == Reader::kChannel) return true;
+    const Service* service = catalogue.FindService(r.request.service_code);
+    return service != nullptr && service->is_public;
 }
 
 // [SECTION] request JSON ------------------------------------------------------------------------
@@ -63,12 +76,15 @@ int CheckApiKey(ServerContext& ctx, const Request& req) {
 std::string ReaderLang(const Request& req) { return Param(req, "lang") == "en" ? "en" : "zh"; }
 
 json RequestJson(const StoredRequest& r, const Catalogue& catalogue, const Strings& strings,
-                 bool trusted, int64_t now, const std::string& lang) {
+                 Reader who, int64_t now, const std::string& lang) {
     const Service* service = catalogue.FindService(r.request.service_code);
+    const bool with_notes = who == Reader::kReader || who == Reader::kChannel;
+    const bool trusted = who == Reader::kChannel;
     json notes = json::array();
-    for (const auto& h : r.history) {
-        notes.push_back(
-            {{"datetime", FormatChinaTime(h.at)}, {"stage", StageName(h.stage)}, {"note", h.note}});
+    for (const auto& h : r.history) {  // without a key: when and which stage, not the text
+        notes.push_back({{"datetime", FormatChinaTime(h.at)},
+                         {"stage", StageName(h.stage)},
+                         {"note", with_notes ? h.note : ""}});
     }
     const std::string_view stage_key = StageI18nKey(r.stage);
     json extended = {
@@ -81,7 +97,7 @@ json RequestJson(const StoredRequest& r, const Catalogue& catalogue, const Strin
         {"notes", notes}};
     json out = {{"service_request_id", std::to_string(r.id)},
                 {"status", StageIsOpen(r.stage) ? "open" : "closed"},
-                {"status_notes", r.history.empty() ? "" : r.history.back().note},
+                {"status_notes", !with_notes || r.history.empty() ? "" : r.history.back().note},
                 {"service_name", service ? service->name.In(lang) : r.request.service_code},
                 {"service_code", r.request.service_code},
                 {"agency_responsible", r.request.grid_path},
@@ -177,9 +193,11 @@ void PostRequest(ServerContext& ctx, const Request& req, Response& res) {
                 res, 400, "parameter " + (IsValidUtf8(name) ? name : "?") + " is not valid UTF-8");
         }
     }
-    const int key = CheckApiKey(ctx, req);
-    if (key <= 0)
-        return SendOpen311Error(res, 403, key == 0 ? "api_key missing" : "api_key not valid");
+    const Reader key = CheckApiKey(ctx, req);
+    if (key == Reader::kAnonymous) return SendOpen311Error(res, 403, "api_key missing");
+    if (key == Reader::kRefused) return SendOpen311Error(res, 403, "api_key not valid");
+    if (key != Reader::kChannel)
+        return SendOpen311Error(res, 403, "api_key may only read (role reader)");
     const std::string service_code = Param(req, "service_code");
     if (service_code.empty()) return SendOpen311Error(res, 400, "service_code missing");
     auto catalogue = ctx.catalogue.Get();
@@ -257,8 +275,8 @@ bool ParseCount(const std::string& text, int min, int max, int& out) {
 }
 
 void GetRequests(ServerContext& ctx, const Request& req, Response& res) {
-    const int key = CheckApiKey(ctx, req);
-    if (key < 0) return SendOpen311Error(res, 403, "api_key not valid");
+    const Reader key = CheckApiKey(ctx, req);
+    if (key == Reader::kRefused) return SendOpen311Error(res, 403, "api_key not valid");
     RequestFilter f;
     const int64_t now = ctx.NowSeconds();
     for (const auto& id : SplitCommas(Param(req, "service_request_id"))) {
@@ -302,22 +320,37 @@ void GetRequests(ServerContext& ctx, const Request& req, Response& res) {
     }
     f.limit = page_size;
     f.offset = (page - 1) * page_size;
+    auto catalogue = ctx.catalogue.Get();
+    if (key == Reader::kAnonymous) {
+        // Only public services, in the query itself, so pages stay full and ids of other
+        // requests are never walked.
+        std::vector<std::string> visible;
+        for (const auto& group : catalogue->groups) {
+            for (const auto& service : group.services) {
+                const bool asked = f.service_codes.empty() ||
+                                   std::find(f.service_codes.begin(), f.service_codes.end(),
+                                             service.code) != f.service_codes.end();
+                if (service.is_public && asked) visible.push_back(service.code);
+            }
+        }
+        if (visible.empty()) return SendJson(res, 200, json::array());
+        f.service_codes = std::move(visible);
+    }
     auto list = ctx.storage.ListRequests(f);
     if (!list) return SendOpen311Error(res, 503, "temporarily unavailable");
-    auto catalogue = ctx.catalogue.Get();
     json out = json::array();
     for (const auto& r : *list) {
+        if (!Visible(r, *catalogue, key)) continue;
         auto full = ctx.storage.FindRequestById(r.id);  // with its history for notes[]
         if (full)
-            out.push_back(
-                RequestJson(*full, *catalogue, ctx.strings, key > 0, now, ReaderLang(req)));
+            out.push_back(RequestJson(*full, *catalogue, ctx.strings, key, now, ReaderLang(req)));
     }
     SendJson(res, 200, out);
 }
 
 void GetRequest(ServerContext& ctx, const Request& req, Response& res) {
-    const int key = CheckApiKey(ctx, req);
-    if (key < 0) return SendOpen311Error(res, 403, "api_key not valid");
+    const Reader key = CheckApiKey(ctx, req);
+    if (key == Reader::kRefused) return SendOpen311Error(res, 403, "api_key not valid");
     const std::string id = req.matches[1].str();
     const bool by_server_id = !id.empty() && id.size() <= 15 && AllDigits(id);
     Result<StoredRequest> found = Error{"not_found", ""};
@@ -342,9 +375,12 @@ void GetRequest(ServerContext& ctx, const Request& req, Response& res) {
             return SendOpen311Error(res, 404, "request not found");
         return SendOpen311Error(res, 503, "temporarily unavailable");
     }
+    auto catalogue = ctx.catalogue.Get();
+    // Not public and no key: answered exactly like an unknown id.
+    if (!Visible(*found, *catalogue, key)) return SendOpen311Error(res, 404, "request not found");
     SendJson(res, 200,
-             json::array({RequestJson(*found, *ctx.catalogue.Get(), ctx.strings, key > 0,
-                                      ctx.NowSeconds(), ReaderLang(req))}));
+             json::array({RequestJson(*found, *catalogue, ctx.strings, key, ctx.NowSeconds(),
+                                      ReaderLang(req))}));
 }
 
 }  // namespace

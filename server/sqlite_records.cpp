@@ -14,7 +14,7 @@ Result<std::vector<KnownRecord>> SqliteStorage::FindRecords(const std::vector<st
         "SELECT content_hash, COALESCE(request_id, 0), receipt_code FROM records WHERE uuid = ?");
     if (!q) return DbError(q.error());
     for (const auto& uuid : uuids) {
-        q->Reset();
+        if (auto st = q->Reset(); !st) return DbError(st.error());
         q->Bind(1, uuid);
         auto row = q->Step();
         if (!row) return DbError(row.error());
@@ -26,6 +26,7 @@ Result<std::vector<KnownRecord>> SqliteStorage::FindRecords(const std::vector<st
 Result<std::vector<RecordOutcome>> SqliteStorage::StoreRecords(
     const TerminalInfo& terminal, const std::vector<IncomingRecord>& records, int64_t now) {
     std::lock_guard lock(mutex_);
+    EnsureNoOpenTransaction();
     Transaction tx(*db_);
     if (!tx.began()) return Error{"busy", db_->LastErrorMessage()};
     std::vector<RecordOutcome> outcomes;
@@ -38,7 +39,7 @@ Result<std::vector<RecordOutcome>> SqliteStorage::StoreRecords(
     auto seen = Cached("UPDATE terminals SET last_seen_at = ? WHERE id = ?");
     if (!seen) return DbError(seen.error());
     if (auto st = seen->Bind(1, now).Bind(2, terminal.id).Run(); !st) return DbError(st.error());
-    if (auto st = tx.Commit(); !st) return Error{"busy", st.error().message};
+    if (auto st = Commit(tx); !st) return st.error();
     return outcomes;
 }
 
@@ -46,6 +47,7 @@ Result<StoredRequest> SqliteStorage::CreateServerRequest(
     ServiceRequest request, int64_t expected_at, int64_t now,
     const std::function<Result<std::string>(uint32_t counter)>& make_code) {
     std::lock_guard lock(mutex_);
+    EnsureNoOpenTransaction();
     Transaction tx(*db_);
     if (!tx.began()) return Error{"busy", db_->LastErrorMessage()};
     auto counter_text = GetMeta("receipt_counter");
@@ -57,7 +59,7 @@ Result<StoredRequest> SqliteStorage::CreateServerRequest(
     request.receipt_code = *code;
     auto id = InsertRequest(request, "open311", nullptr, expected_at, now);
     if (!id) return id.error();
-    if (auto st = tx.Commit(); !st) return Error{"busy", st.error().message};
+    if (auto st = Commit(tx); !st) return st.error();
     return FindLocked("id = ?", *id, "");
 }
 
@@ -65,6 +67,7 @@ Result<StoredRequest> SqliteStorage::SetStage(const std::string& receipt_code, S
                                               const std::string& note, const std::string& actor,
                                               int64_t now) {
     std::lock_guard lock(mutex_);
+    EnsureNoOpenTransaction();
     Transaction tx(*db_);
     if (!tx.began()) return Error{"busy", db_->LastErrorMessage()};
     auto q = Cached("SELECT id FROM requests WHERE receipt_code = ?");
@@ -75,7 +78,7 @@ Result<StoredRequest> SqliteStorage::SetStage(const std::string& receipt_code, S
     if (!*row) return Error{"not_found", "no request with this receipt code"};
     const int64_t id = q->Int(0);
     if (auto st = ChangeStage(id, stage, note, actor, now); !st) return st.error();
-    if (auto st = tx.Commit(); !st) return Error{"busy", st.error().message};
+    if (auto st = Commit(tx); !st) return st.error();
     return FindLocked("id = ?", id, "");
 }
 
@@ -173,8 +176,10 @@ Result<RecordOutcome> SqliteStorage::StoreOneRecord(const TerminalInfo& terminal
         if (auto st = ins->Run(); !st) done = DbError(st.error());
     }
     if (!done || out.result == RecordResult::kRejected) {
-        RunCached("ROLLBACK TO record");
-        RunCached("RELEASE record");
+        // A savepoint that cannot be rolled back would leave half a record in the batch:
+        // fail the whole batch (the caller's transaction rolls back).
+        if (auto st = RunCached("ROLLBACK TO record"); !st) return DbError(st.error());
+        if (auto st = RunCached("RELEASE record"); !st) return DbError(st.error());
         if (!done) return done.error();
         return out;
     }

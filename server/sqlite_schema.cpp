@@ -12,7 +12,7 @@
 namespace gk::server {
 namespace {
 
-constexpr std::array<const char*, 1> kMigrations = {
+constexpr std::array<const char*, 2> kMigrations = {
     // 1: the first schema.
     R"sql(
 CREATE TABLE meta(
@@ -113,6 +113,20 @@ CREATE TABLE feed_events(
   created_at INTEGER NOT NULL
 );
 CREATE INDEX feed_events_audience ON feed_events(audience, seq);
+)sql",
+    // 2: API key roles, the audit log of staff and admin writes, and the retention purge.
+    R"sql(
+ALTER TABLE api_keys ADD COLUMN role TEXT NOT NULL DEFAULT 'channel'
+  CHECK (role IN ('reader', 'channel'));
+CREATE TABLE audit_log(
+  id     INTEGER PRIMARY KEY,
+  at     INTEGER NOT NULL,
+  actor  TEXT NOT NULL,
+  action TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+ALTER TABLE requests ADD COLUMN purged_at INTEGER;
+CREATE INDEX requests_updated ON requests(stage, updated_at) WHERE purged_at IS NULL;
 )sql",
 };
 

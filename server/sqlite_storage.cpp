@@ -5,9 +5,19 @@
 // [SECTION] schema and keys
 // [SECTION] catalogue
 // [SECTION] terminals and API keys
+// [SECTION] admin token and audit
+// [SECTION] retention and backup
 // [SECTION] queries
 // [SECTION] feed
 // [SECTION] helpers
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "server/log_fields.h"
 #include "server/sqlite_schema.h"
 #include "server/sqlite_storage_impl.h"
 
@@ -25,6 +35,7 @@ Status SqliteStorage::Migrate() {
 
 Status SqliteStorage::InitKeys(const ServerKeys& keys) {
     std::lock_guard lock(mutex_);
+    EnsureNoOpenTransaction();
     Transaction tx(*db_);
     if (!tx.began()) return Error{"storage", db_->LastErrorMessage()};
     auto existing = GetMeta("admin_token_hash");
@@ -36,7 +47,7 @@ Status SqliteStorage::InitKeys(const ServerKeys& keys) {
                               std::pair{"receipt_secret", &keys.receipt_secret}}) {
         if (auto st = PutMeta(key, *value); !st) return st;
     }
-    return tx.Commit();
+    return Commit(tx);
 }
 
 Result<ServerKeys> SqliteStorage::LoadKeys() {
@@ -58,6 +69,7 @@ Result<ServerKeys> SqliteStorage::LoadKeys() {
 
 Status SqliteStorage::PutCatalogue(int version, const std::string& document, int64_t now) {
     std::lock_guard lock(mutex_);
+    EnsureNoOpenTransaction();
     Transaction tx(*db_);
     if (!tx.began()) return Error{"storage", db_->LastErrorMessage()};
     auto q = Cached("SELECT version, document FROM catalogues ORDER BY version DESC LIMIT 1");
@@ -84,7 +96,7 @@ Status SqliteStorage::PutCatalogue(int version, const std::string& document, int
                     {"version", version},
                     {"catalogue", json::parse(document, nullptr, false)}};
     if (auto st = AddFeedEvent("catalogue", nullptr, payload.dump(), now); !st) return st;
-    return tx.Commit();
+    return Commit(tx);
 }
 
 Result<std::string> SqliteStorage::LatestCatalogue() {
@@ -114,6 +126,7 @@ Status SqliteStorage::AddEnrollCode(const std::string& code_hash, const std::str
 Result<TerminalInfo> SqliteStorage::RedeemEnrollCode(const std::string& code_hash,
                                                      const std::string& token_hash, int64_t now) {
     std::lock_guard lock(mutex_);
+    EnsureNoOpenTransaction();
     Transaction tx(*db_);
     if (!tx.began()) return Error{"storage", db_->LastErrorMessage()};
     auto q = Cached(
@@ -153,7 +166,7 @@ Result<TerminalInfo> SqliteStorage::RedeemEnrollCode(const std::string& code_has
     if (!used) return DbError(used.error());
     used->Bind(1, now).Bind(2, t.id).BindBlob(3, code_hash.data(), code_hash.size());
     if (auto st = used->Run(); !st) return DbError(st.error());
-    if (auto st = tx.Commit(); !st) return DbError(st.error());
+    if (auto st = Commit(tx); !st) return st.error();
     return t;
 }
 
@@ -190,11 +203,12 @@ Result<std::vector<uint32_t>> SqliteStorage::TerminalNumbersOfKiosk(const std::s
     return out;
 }
 
-Status SqliteStorage::AddApiKey(const std::string& name, const std::string& key_hash, int64_t now) {
+Status SqliteStorage::AddApiKey(const std::string& name, const std::string& key_hash,
+                                const std::string& role, int64_t now) {
     std::lock_guard lock(mutex_);
-    auto q = Cached("INSERT INTO api_keys(name, key_hash, created_at) VALUES(?,?,?)");
+    auto q = Cached("INSERT INTO api_keys(name, key_hash, role, created_at) VALUES(?,?,?,?)");
     if (!q) return DbError(q.error());
-    q->Bind(1, name).BindBlob(2, key_hash.data(), key_hash.size()).Bind(3, now);
+    q->Bind(1, name).BindBlob(2, key_hash.data(), key_hash.size()).Bind(3, role).Bind(4, now);
     if (auto st = q->Run(); !st) {
         if (st.error().code == "constraint")
             return Error{"exists", "an API key with this name exists"};
@@ -203,14 +217,165 @@ Status SqliteStorage::AddApiKey(const std::string& name, const std::string& key_
     return Ok{};
 }
 
-Result<bool> SqliteStorage::ApiKeyValid(const std::string& key_hash) {
+Result<std::string> SqliteStorage::ApiKeyRole(const std::string& key_hash) {
     std::lock_guard lock(mutex_);
-    auto q = Cached("SELECT 1 FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL");
+    auto q = Cached("SELECT role FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL");
     if (!q) return DbError(q.error());
     q->BindBlob(1, key_hash.data(), key_hash.size());
     auto row = q->Step();
     if (!row) return DbError(row.error());
-    return *row;
+    if (!*row) return Error{"not_found", "unknown or revoked API key"};
+    return q->Text(0);
+}
+
+Status SqliteStorage::RevokeApiKey(const std::string& name, int64_t now) {
+    std::lock_guard lock(mutex_);
+    auto q = Cached("UPDATE api_keys SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL");
+    if (!q) return DbError(q.error());
+    if (auto st = q->Bind(1, now).Bind(2, name).Run(); !st) return DbError(st.error());
+    if (db_->Changes() == 0) return Error{"not_found", "no active API key named " + name};
+    return Ok{};
+}
+
+Result<int> SqliteStorage::RevokeKiosk(const std::string& kiosk_id, int64_t now) {
+    std::lock_guard lock(mutex_);
+    auto q =
+        Cached("UPDATE terminals SET revoked_at = ? WHERE kiosk_id = ? AND revoked_at IS NULL");
+    if (!q) return DbError(q.error());
+    if (auto st = q->Bind(1, now).Bind(2, kiosk_id).Run(); !st) return DbError(st.error());
+    const int changed = db_->Changes();
+    if (changed == 0) return Error{"not_found", "no active terminal with kiosk id " + kiosk_id};
+    return changed;
+}
+
+// [SECTION] admin token and audit --------------------------------------------------------------
+
+Result<std::string> SqliteStorage::AdminTokenHash() {
+    std::lock_guard lock(mutex_);
+    auto v = GetMeta("admin_token_hash");
+    if (!v) return v.error();
+    if (v->empty()) return Error{"not_initialised", "database not initialised (run init)"};
+    return v;
+}
+
+Status SqliteStorage::SetAdminTokenHash(const std::string& hash) {
+    std::lock_guard lock(mutex_);
+    EnsureNoOpenTransaction();
+    Transaction tx(*db_);
+    if (!tx.began()) return Error{"storage", db_->LastErrorMessage()};
+    auto existing = GetMeta("admin_token_hash");
+    if (!existing) return existing.error();
+    if (existing->empty()) return Error{"not_initialised", "database not initialised (run init)"};
+    if (auto st = PutMeta("admin_token_hash", hash); !st) return st;
+    return Commit(tx);
+}
+
+Status SqliteStorage::AddAudit(const std::string& actor, const std::string& action,
+                               const std::string& detail, int64_t now) {
+    std::lock_guard lock(mutex_);
+    auto q = Cached("INSERT INTO audit_log(at, actor, action, detail) VALUES(?,?,?,?)");
+    if (!q) return DbError(q.error());
+    if (auto st = q->Bind(1, now).Bind(2, actor).Bind(3, action).Bind(4, detail).Run(); !st)
+        return DbError(st.error());
+    return Ok{};
+}
+
+Result<std::vector<AuditEntry>> SqliteStorage::ListAudit(int limit) {
+    std::lock_guard lock(mutex_);
+    auto q = Cached("SELECT id, at, actor, action, detail FROM audit_log ORDER BY id DESC LIMIT ?");
+    if (!q) return DbError(q.error());
+    q->Bind(1, static_cast<int64_t>(limit));
+    std::vector<AuditEntry> out;
+    while (true) {
+        auto row = q->Step();
+        if (!row) return DbError(row.error());
+        if (!*row) break;
+        out.push_back({q->Int(0), q->Int(1), q->Text(2), q->Text(3), q->Text(4)});
+    }
+    return out;
+}
+
+// [SECTION] retention and backup ---------------------------------------------------------------
+
+Result<PurgeOutcome> SqliteStorage::PurgePersonalData(int64_t closed_before, int64_t now) {
+    std::lock_guard lock(mutex_);
+    PurgeOutcome outcome;
+    std::string closed;  // the closed stages, as a literal list (fixed names, no input)
+    for (int i = 0; i <= static_cast<int>(Stage::kReopened); ++i) {
+        const auto stage = static_cast<Stage>(i);
+        if (StageIsOpen(stage)) continue;
+        closed += std::string(closed.empty() ? "'" : ",'") + std::string(StageName(stage)) + "'";
+    }
+    {
+        EnsureNoOpenTransaction();
+        Transaction tx(*db_);
+        if (!tx.began()) return Error{"busy", db_->LastErrorMessage()};
+        auto q = Cached("SELECT id, record FROM requests WHERE purged_at IS NULL AND stage IN (" +
+                        closed + ") AND updated_at <= ?");
+        if (!q) return DbError(q.error());
+        q->Bind(1, closed_before);
+        auto u = Cached("UPDATE requests SET record = ?, purged_at = ? WHERE id = ?");
+        if (!u) return DbError(u.error());
+        while (true) {
+            auto row = q->Step();
+            if (!row) return DbError(row.error());
+            if (!*row) break;
+            const int64_t id = q->Int(0);
+            json record = json::parse(q->Text(1), nullptr, false);
+            auto request = record.is_discarded() ? Result<ServiceRequest>(Error{"bad", ""})
+                                                 : RequestFromJson(record);
+            if (!request) return Error{"storage", "bad record in row " + std::to_string(id)};
+            request->description.clear();
+            request->contact = Contact{};
+            request->location.unit.clear();
+            request->location.room.clear();
+            if (auto st = u->Bind(1, RequestToJson(*request).dump()).Bind(2, now).Bind(3, id).Run();
+                !st)
+                return DbError(st.error());
+            if (auto st = u->Reset(); !st) return DbError(st.error());
+            ++outcome.requests;
+        }
+        if (auto st = Commit(tx); !st) return st.error();
+    }
+    // The old row versions are still in the WAL (and, until the checkpoint copies the new pages
+    // over them, in the database file): copy back and truncate, so the bytes really go.
+    auto cp = db_->Prepare("PRAGMA wal_checkpoint(TRUNCATE)");
+    if (!cp) return DbError(cp.error());
+    auto row = cp->Step();
+    if (!row) return DbError(row.error());
+    outcome.wal_truncated = *row && cp->Int(0) == 0;
+    return outcome;
+}
+
+Status SqliteStorage::BackupTo(const std::string& path) {
+    std::lock_guard lock(mutex_);
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0) return Error{"exists", path + " exists; not overwritten"};
+    const std::string tmp = path + ".tmp";
+    if (::unlink(tmp.c_str()) != 0 && errno != ENOENT)
+        return Error{"storage", "cannot remove " + tmp + ": " + std::strerror(errno)};
+    // VACUUM INTO reads one snapshot (WAL included) while the server keeps writing.
+    auto q = db_->Prepare("VACUUM INTO ?");
+    if (!q) return DbError(q.error());
+    if (auto r = q->Bind(1, tmp).Run(); !r) return DbError(r.error());
+    const int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return Error{"storage", "cannot open " + tmp + ": " + std::strerror(errno)};
+    const bool synced = ::fchmod(fd, 0600) == 0 && ::fsync(fd) == 0;
+    ::close(fd);
+    if (!synced || ::rename(tmp.c_str(), path.c_str()) != 0) {
+        const std::string reason = std::strerror(errno);
+        ::unlink(tmp.c_str());
+        return Error{"storage", "cannot write " + path + ": " + reason};
+    }
+    // The rename is durable once the directory is synced.
+    const size_t slash = path.rfind('/');
+    const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash + 1);
+    if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
+        const int rc = ::fsync(dfd);
+        ::close(dfd);
+        if (rc != 0) return Error{"storage", "cannot sync " + dir + ": " + std::strerror(errno)};
+    }
+    return Ok{};
 }
 
 // [SECTION] queries ----------------------------------------------------------------------------
@@ -296,10 +461,17 @@ Result<std::vector<StoredRequest>> SqliteStorage::ListRequests(const RequestFilt
 Result<FeedPage> SqliteStorage::ReadFeed(const std::string& kiosk_id, int64_t after_seq,
                                          int limit) {
     std::lock_guard lock(mutex_);
-    // One read transaction, so last_seq and the events come from the same snapshot.
+    EnsureNoOpenTransaction();
+    // One read transaction, so last_seq and the events come from the same snapshot. It must
+    // end on every path: a connection left inside it would refuse every later BEGIN.
     if (auto st = db_->Exec("BEGIN"); !st) return DbError(st.error());
     auto page = ReadFeedLocked(kiosk_id, after_seq, limit);
-    db_->Exec("COMMIT");
+    if (auto st = db_->Exec("COMMIT"); !st) {
+        if (db_->InTransaction() && !db_->Exec("ROLLBACK")) {
+            LogLine("storage_rollback_failed").Add("where", "read_feed").Error();
+        }
+        return DbError(st.error());
+    }
     return page;
 }
 
@@ -332,6 +504,29 @@ Result<FeedPage> SqliteStorage::ReadFeedLocked(const std::string& kiosk_id, int6
 }
 
 // [SECTION] helpers ----------------------------------------------------------------------------
+
+void SqliteStorage::EnsureNoOpenTransaction() {
+    if (!db_->InTransaction()) return;
+    LogLine("storage_open_transaction").Add("action", "rolled_back").Error();
+    if (auto st = db_->Exec("ROLLBACK"); !st) {
+        LogLine("storage_rollback_failed").Add("code", st.error().code).Error();
+    }
+}
+
+Status SqliteStorage::Commit(Transaction& tx) {
+    auto st = tx.Commit();
+    if (st) return Ok{};
+    // SQLite may have rolled back by itself (a full disk, I/O); what is still open goes now,
+    // so the shared connection is back in autocommit before the next caller takes the mutex.
+    if (db_->InTransaction()) {
+        if (auto rb = db_->Exec("ROLLBACK"); !rb) {
+            LogLine("storage_rollback_failed").Add("code", rb.error().code).Error();
+        }
+    }
+    LogLine("storage_commit_failed").Add("code", st.error().code).Error();
+    const std::string code = st.error().code == "busy" ? "busy" : "storage";
+    return Error{code, "commit failed and was rolled back: " + st.error().message};
+}
 
 CachedStatement SqliteStorage::Cached(std::string_view sql) {
     auto it = statements_.find(sql);
@@ -434,6 +629,9 @@ std::string_view RecordResultName(RecordResult result) {
 Result<std::unique_ptr<Storage>> OpenSqliteStorage(const std::string& path) {
     auto db = Database::Open(path);
     if (!db) return Error{"open", db.error().message};
+    // Deleted and overwritten content (purged phones, names) is zeroed, not left in free space.
+    if (auto st = (*db)->Exec("PRAGMA secure_delete = ON"); !st)
+        return Error{"open", "secure_delete: " + st.error().message};
     auto storage = std::make_unique<sqlite::SqliteStorage>(std::move(*db));
     if (auto st = storage->Migrate(); !st) return st.error();
     return std::unique_ptr<Storage>(std::move(storage));

@@ -68,7 +68,9 @@ class CachedStatement {
     CachedStatement& operator=(CachedStatement&&) = delete;
     ~CachedStatement() {
         if (stmt_ && in_use_) {
-            stmt_->Reset();
+            // Reset repeats the last step's error, which the holder has already seen and
+            // handled; the statement is reusable either way.
+            (void)stmt_->Reset();
             *in_use_ = false;
         }
     }
@@ -99,8 +101,18 @@ class SqliteStorage final : public Storage {
                                           const std::string& token_hash, int64_t now) override;
     Result<TerminalInfo> FindTerminalByToken(const std::string& token_hash) override;
     Result<std::vector<uint32_t>> TerminalNumbersOfKiosk(const std::string& kiosk_id) override;
-    Status AddApiKey(const std::string& name, const std::string& key_hash, int64_t now) override;
-    Result<bool> ApiKeyValid(const std::string& key_hash) override;
+    Status AddApiKey(const std::string& name, const std::string& key_hash, const std::string& role,
+                     int64_t now) override;
+    Result<std::string> ApiKeyRole(const std::string& key_hash) override;
+    Status RevokeApiKey(const std::string& name, int64_t now) override;
+    Result<int> RevokeKiosk(const std::string& kiosk_id, int64_t now) override;
+    Result<std::string> AdminTokenHash() override;
+    Status SetAdminTokenHash(const std::string& hash) override;
+    Status AddAudit(const std::string& actor, const std::string& action, const std::string& detail,
+                    int64_t now) override;
+    Result<std::vector<AuditEntry>> ListAudit(int limit) override;
+    Result<PurgeOutcome> PurgePersonalData(int64_t closed_before, int64_t now) override;
+    Status BackupTo(const std::string& path) override;
     Result<std::vector<KnownRecord>> FindRecords(const std::vector<std::string>& uuids) override;
     Result<std::vector<RecordOutcome>> StoreRecords(const TerminalInfo& terminal,
                                                     const std::vector<IncomingRecord>& records,
@@ -117,6 +129,13 @@ class SqliteStorage final : public Storage {
     Result<FeedPage> ReadFeed(const std::string& kiosk_id, int64_t after_seq, int limit) override;
 
   private:
+    // BEGIN IMMEDIATE on the shared connection. A transaction some earlier failure left open
+    // is rolled back first (logged), so one failure cannot block every later write.
+    void EnsureNoOpenTransaction();
+    // Commits `tx`. When COMMIT fails (a deferred constraint, a full disk, I/O) the transaction
+    // is rolled back here, on this connection, and the failure reported: "busy" when SQLite was
+    // busy (worth a retry), else "storage".
+    Status Commit(Transaction& tx);
     Result<FeedPage> ReadFeedLocked(const std::string& kiosk_id, int64_t after_seq, int limit);
     Result<std::string> GetMeta(const char* key);
     Status PutMeta(const char* key, const std::string& value);

@@ -1,11 +1,16 @@
 // Staff operations: input checks and the store calls behind the CLI and the admin API.
 #include "server/staff.h"
 
+#include <pwd.h>
 #include <sodium.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "core/catalogue.h"
+#include "core/phone.h"
 #include "core/receipt_code.h"
 #include "core/request_json.h"
 #include "core/utf8.h"
@@ -69,12 +74,140 @@ Result<std::string> CreateEnrollCode(Storage& storage, const std::string& kiosk_
     return code;
 }
 
-Result<std::string> CreateApiKey(Storage& storage, const std::string& name, int64_t now) {
+Result<std::string> CreateApiKey(Storage& storage, const std::string& name, const std::string& role,
+                                 int64_t now) {
     if (!IsValidKioskId(name))
         return Error{"bad_input", "key name must be 1..64 of [A-Za-z0-9._-]"};
+    if (role != "channel" && role != "reader")
+        return Error{"bad_input", "role must be channel or reader"};
     const std::string key = NewToken();
-    if (auto st = storage.AddApiKey(name, HashToken(key), now); !st) return st.error();
+    if (auto st = storage.AddApiKey(name, HashToken(key), role, now); !st) return st.error();
     return key;
+}
+
+Status RevokeApiKey(Storage& storage, const std::string& name, int64_t now) {
+    if (!IsValidKioskId(name))
+        return Error{"bad_input", "key name must be 1..64 of [A-Za-z0-9._-]"};
+    return storage.RevokeApiKey(name, now);
+}
+
+Result<int> RevokeKiosk(Storage& storage, const std::string& kiosk_id, int64_t now) {
+    if (!IsValidKioskId(kiosk_id))
+        return Error{"bad_input", "kiosk id must be 1..64 of [A-Za-z0-9._-]"};
+    return storage.RevokeKiosk(kiosk_id, now);
+}
+
+Result<std::string> RotateAdminToken(Storage& storage) {
+    const std::string token = NewToken();
+    if (auto st = storage.SetAdminTokenHash(HashToken(token)); !st) return st.error();
+    return token;
+}
+
+Status Audit(Storage& storage, const std::string& actor, const std::string& action,
+             const std::string& detail, int64_t now) {
+    return storage.AddAudit(actor, action, detail, now);
+}
+
+std::string CliActor() {
+    if (const char* sudo = std::getenv("SUDO_USER"); sudo && *sudo)
+        return std::string("cli:") + sudo;
+    if (const passwd* pw = ::getpwuid(::getuid()); pw && pw->pw_name)
+        return std::string("cli:") + pw->pw_name;
+    return "cli:uid" + std::to_string(::getuid());
+}
+
+Result<PurgeOutcome> PurgeExpired(Storage& storage, int retention_days, int64_t now) {
+    if (retention_days < 0) return Error{"bad_input", "retention days must be 0 or more"};
+    return storage.PurgePersonalData(now - int64_t{retention_days} * 86400, now);
+}
+
+namespace {
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// 18 digits, or 17 and a check character X.
+bool LooksLikeIdNumber(std::string_view digits_x) {
+    if (digits_x.size() != 18) return false;
+    for (size_t i = 0; i < 17; ++i)
+        if (!IsDigit(digits_x[i])) return false;
+    return IsDigit(digits_x[17]) || digits_x[17] == 'X' || digits_x[17] == 'x';
+}
+
+bool LooksLikePhoneOrId(std::string_view run) {
+    while (!run.empty() && !IsDigit(run.back()) && run.back() != 'X' && run.back() != 'x' &&
+           run.back() != ')')
+        run.remove_suffix(1);
+    if (run.empty()) return false;
+    std::string compact;  // digits and a trailing X, separators dropped
+    for (char c : run)
+        if (IsDigit(c) || c == 'X' || c == 'x') compact += c;
+    if (LooksLikeIdNumber(compact)) return true;
+    if (compact.find_first_of("Xx") != std::string::npos) return false;
+    if (NormalisePhone(run)) return true;
+    // An 11-digit mobile number inside a longer run of digits and separators.
+    std::string digits;
+    for (char c : run)
+        if (IsDigit(c)) digits += c;
+    for (size_t i = 0; i + 11 <= digits.size(); ++i)
+        if (digits[i] == '1' && NormalisePhone(digits.substr(i, 11))) return true;
+    return false;
+}
+
+// Full-width digits, X, +, -, parentheses and the ideographic space (what a Chinese input
+// method types) as their ASCII forms; everything else unchanged.
+std::string AsciiDigits(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (size_t i = 0; i < text.size(); ++i) {
+        const auto b = [&](size_t k) { return static_cast<unsigned char>(text[i + k]); };
+        if (i + 2 < text.size() && b(0) == 0xEF && b(1) == 0xBC) {
+            const unsigned c = b(2);  // U+FF00 + (c - 0x80) for c in 0x80..0xBF
+            if ((c >= 0x90 && c <= 0x99) || c == 0x8B || c == 0x8D || c == 0x88 || c == 0x89 ||
+                c == 0xB8) {
+                out += static_cast<char>(c - 0x80 + 0x20);
+                i += 2;
+                continue;
+            }
+        }
+        if (i + 2 < text.size() && b(0) == 0xE3 && b(1) == 0x80 && b(2) == 0x80) {
+            out += ' ';
+            i += 2;
+            continue;
+        }
+        out += text[i];
+    }
+    return out;
+}
+
+}  // namespace
+
+bool NoteHasPersonalNumber(std::string_view typed) {
+    // Runs of digits with the separators people type inside numbers: spaces, dashes,
+    // parentheses, a leading +. Each run, and each of its space-separated parts, is checked.
+    const std::string ascii = AsciiDigits(typed);
+    const std::string_view note = ascii;
+    size_t i = 0;
+    while (i < note.size()) {
+        if (!IsDigit(note[i]) && note[i] != '+' && note[i] != '(') {
+            ++i;
+            continue;
+        }
+        const size_t start = i;
+        while (i < note.size() && (IsDigit(note[i]) || note[i] == ' ' || note[i] == '-' ||
+                                   note[i] == '(' || note[i] == ')' || note[i] == '+' ||
+                                   ((note[i] == 'X' || note[i] == 'x') && i > start)))
+            ++i;
+        const std::string_view run = note.substr(start, i - start);
+        if (LooksLikePhoneOrId(run)) return true;
+        size_t p = 0;
+        while (p < run.size()) {
+            const size_t space = std::min(run.find(' ', p), run.size());
+            if (space > p && LooksLikePhoneOrId(run.substr(p, space - p))) return true;
+            p = space + 1;
+        }
+        if (i == start) ++i;
+    }
+    return false;
 }
 
 Result<int> LoadCatalogue(Storage& storage, const std::string& document, int64_t now) {
@@ -101,6 +234,11 @@ Result<StoredRequest> SetRequestStage(Storage& storage, const std::string& code,
     }
     if (!IsValidUtf8(note) || CountCodePoints(note) == 0 || CountCodePoints(note) > 500) {
         return Error{"bad_input", "note must be 1..500 characters of valid UTF-8"};
+    }
+    if (NoteHasPersonalNumber(note)) {
+        return Error{"bad_input",
+                     "note looks like it holds a phone or ID number; notes are public — "
+                     "keep contact details out of them"};
     }
     const std::string who = actor.empty() ? "staff" : actor;
     if (!IsValidUtf8(who) || CountCodePoints(who) > 40) {

@@ -24,8 +24,31 @@ bool IsValidKioskId(std::string_view id);
 Result<std::string> CreateEnrollCode(Storage& storage, const std::string& kiosk_id,
                                      const std::string& grid_path, int ttl_hours, int64_t now);
 
-// Returns the API key for an Open311 channel (shown once, stored hashed).
-Result<std::string> CreateApiKey(Storage& storage, const std::string& name, int64_t now);
+// Returns the API key for an Open311 channel (shown once, stored hashed). role: "channel"
+// (files requests, reads everything with descriptions) or "reader" (reads, without
+// descriptions or receipt codes). See docs/OPEN311.md.
+Result<std::string> CreateApiKey(Storage& storage, const std::string& name, const std::string& role,
+                                 int64_t now);
+Status RevokeApiKey(Storage& storage, const std::string& name, int64_t now);
+// Revokes the terminal(s) with this kiosk id: their tokens stop working at once.
+Result<int> RevokeKiosk(Storage& storage, const std::string& kiosk_id, int64_t now);
+// Replaces the admin token; returns the new one (shown once). The old one stops working at
+// once, also on a running server (it reads the hash from the store on every request).
+Result<std::string> RotateAdminToken(Storage& storage);
+
+// Records a staff or admin write in the audit log. `actor` says who and through what:
+// "cli:USER", "admin-api@ADDRESS".
+Status Audit(Storage& storage, const std::string& actor, const std::string& action,
+             const std::string& detail, int64_t now);
+// "cli:USER" for the one running this process (SUDO_USER when run through sudo).
+std::string CliActor();
+
+// Removes the personal fields of requests closed more than retention_days ago.
+Result<PurgeOutcome> PurgeExpired(Storage& storage, int retention_days, int64_t now);
+
+// Whether a staff note holds something that looks like a mainland phone number or an
+// 18-digit resident ID number (notes are public on the tracking page and in Open311).
+bool NoteHasPersonalNumber(std::string_view note);
 
 // Parses, checks and stores a catalogue document; returns its version.
 Result<int> LoadCatalogue(Storage& storage, const std::string& document, int64_t now);

@@ -110,6 +110,22 @@ struct KnownRecord {
     std::string receipt_code;
 };
 
+// --- Operations ------------------------------------------------------------------------------
+
+// One staff or admin write, for `gridkiosk-server audit`.
+struct AuditEntry {
+    int64_t id = 0;
+    int64_t at = 0;      // unix seconds
+    std::string actor;   // "cli:USER", "admin-api@ADDRESS", "server"
+    std::string action;  // "set_stage", "api_key_revoke", ...
+    std::string detail;  // what it acted on, e.g. "code=... stage=closed"
+};
+
+struct PurgeOutcome {
+    int requests = 0;            // requests whose personal fields were removed now
+    bool wal_truncated = false;  // false when a reader kept the WAL (it goes next time)
+};
+
 // --- Feed ---------------------------------------------------------------------------------------
 
 struct FeedEvent {
@@ -158,8 +174,34 @@ class Storage {
     virtual Result<std::vector<uint32_t>> TerminalNumbersOfKiosk(const std::string& kiosk_id) = 0;
 
     // --- Open311 API keys --------------------------------------------------------------------
-    virtual Status AddApiKey(const std::string& name, const std::string& key_hash, int64_t now) = 0;
-    virtual Result<bool> ApiKeyValid(const std::string& key_hash) = 0;
+    // role: "reader" (reads everything, writes nothing) or "channel" (also files requests and
+    // sees descriptions). Error "exists" when the name is taken.
+    virtual Status AddApiKey(const std::string& name, const std::string& key_hash,
+                             const std::string& role, int64_t now) = 0;
+    // The key's role; error "not_found" for an unknown or revoked key.
+    virtual Result<std::string> ApiKeyRole(const std::string& key_hash) = 0;
+    // Error "not_found" when no active key has this name.
+    virtual Status RevokeApiKey(const std::string& name, int64_t now) = 0;
+    // Revokes every active terminal with this kiosk id; returns how many. Error "not_found".
+    virtual Result<int> RevokeKiosk(const std::string& kiosk_id, int64_t now) = 0;
+
+    // --- admin token and audit ---------------------------------------------------------------
+    // Error "not_initialised".
+    virtual Result<std::string> AdminTokenHash() = 0;
+    virtual Status SetAdminTokenHash(const std::string& hash) = 0;
+    virtual Status AddAudit(const std::string& actor, const std::string& action,
+                            const std::string& detail, int64_t now) = 0;
+    // Newest first.
+    virtual Result<std::vector<AuditEntry>> ListAudit(int limit) = 0;
+
+    // --- retention and backup ----------------------------------------------------------------
+    // Removes personal fields (contact, description, unit and room) of requests closed at or
+    // before `closed_before`, then checkpoints and truncates the WAL so the bytes are gone
+    // (secure_delete zeroes what the rows left behind).
+    virtual Result<PurgeOutcome> PurgePersonalData(int64_t closed_before, int64_t now) = 0;
+    // A consistent copy (VACUUM INTO) at `path`, which must not exist; written as path.tmp,
+    // made 0600, synced, then renamed. Errors "exists", "storage".
+    virtual Status BackupTo(const std::string& path) = 0;
 
     // --- records -----------------------------------------------------------------------------
     virtual Result<std::vector<KnownRecord>> FindRecords(const std::vector<std::string>& uuids) = 0;

@@ -126,6 +126,7 @@ TEST_F(Open311Test, PostThenReadByIdAndByReceiptCode) {
     EXPECT_NE(trusted[0]["description"].get<std::string>().find("SECRET-DESCRIPTION"),
               std::string::npos);
     EXPECT_EQ(trusted.dump().find("13800138000"), std::string::npos);
+    EXPECT_EQ(trusted[0]["extended_attributes"]["notes"].size(), 1u);
 }
 
 TEST_F(Open311Test, StageChangesShowAsStatusAndNotes) {
@@ -134,12 +135,111 @@ TEST_F(Open311Test, StageChangesShowAsStatusAndNotes) {
     auto r = RunServerCli({"request", "set-stage", "--db", server_.db(), code, "closed", "--note",
                            "已修复 Fixed", "--actor", "李师傅"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    json got = Get("/open311/v2/requests/" + created[0]["service_request_id"].get<std::string>() +
-                   ".json");
+    const std::string path =
+        "/open311/v2/requests/" + created[0]["service_request_id"].get<std::string>() + ".json";
+    json got = Get(path + "?api_key=" + api_key_);
     EXPECT_SCHEMA("open311_requests.json", got);
     EXPECT_EQ(got[0]["status"], "closed");
     EXPECT_EQ(got[0]["status_notes"], "已修复 Fixed");
     EXPECT_EQ(got[0]["extended_attributes"]["notes"][1]["stage"], "closed");
+    // Without a key: the status, never the notes.
+    json anonymous = Get(path);
+    EXPECT_SCHEMA("open311_requests.json", anonymous);
+    EXPECT_EQ(anonymous[0]["status"], "closed");
+    EXPECT_EQ(anonymous[0]["status_notes"], "");
+    EXPECT_EQ(anonymous[0]["extended_attributes"]["notes"][1]["stage"], "closed");
+    EXPECT_EQ(anonymous[0]["extended_attributes"]["notes"][1]["note"], "");
+    EXPECT_EQ(anonymous.dump().find("已修复"), std::string::npos);
+}
+
+// The attack of issue 7: walking sequential ids without a key listed personal matters
+// (家庭纠纷, 低保, disability, legal aid) with their staff notes.
+TEST_F(Open311Test, PersonalMattersAreNeverReturnedWithoutAKey) {
+    auto form = [&](const std::string& service) {
+        auto f = ValidForm();
+        for (auto& [k, v] : f)
+            if (k == "service_code") v = service;
+        return f;
+    };
+    json street = Post(ValidForm(), 200);
+    std::vector<std::string> personal_ids, personal_codes;
+    for (const char* service : {"disputes.family", "civil.subsistence", "civil.disability",
+                                "legal.aid", "legal.mediation", "health.family_doctor"}) {
+        json created = Post(form(service), 200);
+        personal_ids.push_back(created[0]["service_request_id"]);
+        personal_codes.push_back(created[0]["receipt_code"]);
+        ASSERT_EQ(RunServerCli({"request", "set-stage", "--db", server_.db(), personal_codes.back(),
+                                "dispatched", "--note", "家访已安排"})
+                      .exit_code,
+                  0);
+    }
+    const std::string street_id = street[0]["service_request_id"];
+
+    // Listing, with and without a service filter, and walking every id.
+    json all = Get("/open311/v2/requests.json?page_size=200");
+    ASSERT_EQ(all.size(), 1u) << all.dump();
+    EXPECT_EQ(all[0]["service_request_id"], street_id);
+    EXPECT_EQ(Get("/open311/v2/requests.json?service_code=disputes.family").size(), 0u);
+    EXPECT_EQ(
+        Get("/open311/v2/requests.json?service_code=disputes.family,repair.streetlight").size(),
+        1u);
+    for (size_t i = 0; i < personal_ids.size(); ++i) {
+        ExpectError(Get("/open311/v2/requests/" + personal_ids[i] + ".json", 404), 404);
+        ExpectError(Get("/open311/v2/requests/" + personal_codes[i] + ".json", 404), 404);
+        EXPECT_EQ(Get("/open311/v2/requests.json?service_request_id=" + personal_ids[i]).size(),
+                  0u);
+    }
+    std::string ids;
+    for (int id = 1; id <= 20; ++id) ids += (ids.empty() ? "" : ",") + std::to_string(id);
+    json walked = Get("/open311/v2/requests.json?service_request_id=" + ids);
+    ASSERT_EQ(walked.size(), 1u);
+    EXPECT_EQ(walked[0]["service_request_id"], street_id);
+    EXPECT_EQ(walked.dump().find("家访"), std::string::npos);
+
+    // A reader key sees every request with its notes, but no descriptions or receipt codes.
+    auto r = RunServerCli({"api-key", "create", "--db", server_.db(), "--name", "district-office",
+                           "--role", "reader"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const std::string reader = r.out.substr(r.out.find(": ") + 2, 43);
+    json seen = Get("/open311/v2/requests.json?page_size=200&api_key=" + reader);
+    EXPECT_SCHEMA("open311_requests.json", seen);
+    EXPECT_EQ(seen.size(), 1u + personal_ids.size());
+    EXPECT_NE(seen.dump().find("家访已安排"), std::string::npos);
+    EXPECT_EQ(seen.dump().find("SECRET-DESCRIPTION"), std::string::npos);
+    for (const auto& code : personal_codes) EXPECT_EQ(seen.dump().find(code), std::string::npos);
+    // … and cannot file requests.
+    auto reader_form = ValidForm();
+    for (auto& [k, v] : reader_form)
+        if (k == "api_key") v = reader;
+    ExpectError(Post(reader_form, 403), 403);
+
+    // The channel key sees everything, descriptions included.
+    json channel = Get("/open311/v2/requests/" + personal_ids[0] + ".json?api_key=" + api_key_);
+    ASSERT_EQ(channel.size(), 1u);
+    EXPECT_NE(channel.dump().find("SECRET-DESCRIPTION"), std::string::npos);
+}
+
+TEST_F(Open311Test, StaffNotesHoldingPhoneOrIdNumbersAreRefused) {
+    json created = Post(ValidForm(), 200);
+    const std::string code = created[0]["receipt_code"];
+    for (const char* note : {"请回电 138 0013 8000", "联系人13912345678", "电话 0755-8765 4321",
+                             "身份证 11010519491231002X", "证件号110105194912310021已核实",
+                             "+86 139-1234-5678", "电话：１３９　１２３４　５６７８"}) {
+        auto r = RunServerCli(
+            {"request", "set-stage", "--db", server_.db(), code, "dispatched", "--note", note});
+        EXPECT_EQ(r.exit_code, 2) << note;
+        auto api = server_.Client().Post(
+            "/api/v1/admin/requests/" + code + "/stage", Bearer(server_.admin_token()),
+            json{{"stage", "dispatched"}, {"note", note}}.dump(), "application/json");
+        ASSERT_TRUE(api);
+        EXPECT_EQ(api->status, 400) << note;
+    }
+    for (const char* note :
+         {"已派单 3号楼2单元", "2024-05-06 已修复", "预计 3 天内处理", "工单 12345 已转交"}) {
+        auto r = RunServerCli(
+            {"request", "set-stage", "--db", server_.db(), code, "dispatched", "--note", note});
+        EXPECT_EQ(r.exit_code, 0) << note << ": " << r.err;
+    }
 }
 
 TEST_F(Open311Test, ListFiltersAndPages) {

@@ -10,6 +10,7 @@
 
 #include "core/catalogue.h"
 #include "core/receipt_code.h"
+#include "platform/database.h"
 #include "server/records.h"
 #include "server/secrets.h"
 #include "server/staff.h"
@@ -321,6 +322,144 @@ TEST_F(StorageTest, ServerRequestsUseTerminalZeroAndTheirOwnCounter) {
         EXPECT_TRUE(ReceiptTagOk(stored->request.receipt_code, secret));
         EXPECT_EQ(stored->channel, "open311");
     }
+}
+
+// Stores one server-channel request and returns its receipt code.
+std::string StoreServerRequest(Storage& store, const std::string& service = "repair.streetlight") {
+    auto keys = store.LoadKeys();
+    ReceiptSecret secret{};
+    std::copy(keys->receipt_secret.begin(), keys->receipt_secret.end(), secret.begin());
+    ServiceRequest r = MakeRequest(0, 0, service);
+    r.receipt_code.clear();
+    auto stored = store.CreateServerRequest(
+        r, NowSeconds() + 86400, NowSeconds(),
+        [&](uint32_t counter) { return MakeReceiptCode(0, counter, secret); });
+    EXPECT_TRUE(stored.ok()) << stored.error().message;
+    return stored ? stored->request.receipt_code : std::string();
+}
+
+// Fault injection through a second connection: a trigger that, for a note "trap", inserts a
+// row violating a deferred foreign key, so the statements succeed and COMMIT fails.
+void PlantCommitTrap(const std::string& db_path) {
+    auto db = Database::Open(db_path);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)
+                    ->Exec("CREATE TABLE trap_parent(id INTEGER PRIMARY KEY);"
+                           "CREATE TABLE trap(p INTEGER REFERENCES trap_parent(id) "
+                           "  DEFERRABLE INITIALLY DEFERRED);"
+                           "CREATE TRIGGER trap_stage AFTER INSERT ON request_stages "
+                           "WHEN NEW.note = 'trap' BEGIN INSERT INTO trap VALUES(1); END;")
+                    .ok());
+}
+
+TEST_F(StorageTest, ShippedCatalogueMarksPersonalMattersNotPublic) {
+    for (const char* code : {"disputes.family", "civil.subsistence", "civil.disability",
+                             "legal.aid", "legal.mediation", "health.family_doctor"}) {
+        ASSERT_NE(catalogue_.FindService(code), nullptr) << code;
+        EXPECT_FALSE(catalogue_.FindService(code)->is_public) << code;
+    }
+    for (const char* code : {"repair.streetlight", "city.garbage", "safety.fire_lane"})
+        EXPECT_TRUE(catalogue_.FindService(code)->is_public) << code;
+    // A missing flag means not public; a wrong type is refused.
+    auto parsed = ParseCatalogueJson(R"({"version":1,"groups":[{"code":"g","name":{"zh":"组"},
+        "services":[{"code":"g.s","name":{"zh":"事"},"sla_days":3}]}]})");
+    ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+    EXPECT_FALSE(parsed->FindService("g.s")->is_public);
+    EXPECT_FALSE(ParseCatalogueJson(R"({"version":1,"groups":[{"code":"g","name":{"zh":"组"},
+        "services":[{"code":"g.s","name":{"zh":"事"},"sla_days":3,"public":"yes"}]}]})")
+                     .ok());
+}
+
+TEST_F(StorageTest, FailedCommitIsRolledBackReportedAndLaterWritesSucceed) {
+    const std::string code = StoreServerRequest(*store_);
+    PlantCommitTrap((dir_ / "server.db").string());
+
+    auto failed = store_->SetStage(code, Stage::kClosed, "trap", "staff", NowSeconds());
+    ASSERT_FALSE(failed.ok());
+    // Reported as a store failure, not as "busy" (which tells clients to retry forever).
+    EXPECT_EQ(failed.error().code, "storage") << failed.error().message;
+    EXPECT_NE(failed.error().message.find("rolled back"), std::string::npos);
+
+    // The shared connection is usable: every kind of later write goes through.
+    auto later = store_->SetStage(code, Stage::kDispatched, "已派单", "staff", NowSeconds());
+    ASSERT_TRUE(later.ok()) << later.error().message;
+    EXPECT_EQ(later->stage, Stage::kDispatched);
+    for (const auto& h : later->history) EXPECT_NE(h.note, "trap");
+    EXPECT_TRUE(store_->AddApiKey("after-failure", HashToken("k"), "reader", NowSeconds()).ok());
+    EXPECT_FALSE(StoreServerRequest(*store_).empty());
+    EXPECT_TRUE(store_->ReadFeed("any", 0, 10).ok());
+    EXPECT_TRUE(store_->AddAudit("cli:test", "check", "", NowSeconds()).ok());
+}
+
+TEST_F(StorageTest, FailedCommitInAnUploadBatchStoresNothingAndTheNextBatchGoesThrough) {
+    TerminalInfo t = Enroll("k1");
+    // Ratings change a closed request's stage with a resident note: trap that note's insert.
+    auto db = Database::Open((dir_ / "server.db").string());
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)
+                    ->Exec("CREATE TABLE trap_parent(id INTEGER PRIMARY KEY);"
+                           "CREATE TABLE trap(p INTEGER REFERENCES trap_parent(id) "
+                           "  DEFERRABLE INITIALLY DEFERRED);"
+                           "CREATE TRIGGER trap_request AFTER INSERT ON requests "
+                           "WHEN NEW.service_code = 'city.garbage' "
+                           "BEGIN INSERT INTO trap VALUES(1); END;")
+                    .ok());
+    ServiceRequest trapped = MakeRequest(t.terminal_number, 1, "city.garbage");
+    auto failed = store_->StoreRecords(
+        t, {Checked(test::RequestRecord(trapped), t.terminal_number)}, NowSeconds());
+    ASSERT_FALSE(failed.ok());
+    EXPECT_EQ(failed.error().code, "storage") << failed.error().message;
+    EXPECT_EQ(CountRequests(), 0);
+
+    ServiceRequest fine = MakeRequest(t.terminal_number, 2);
+    auto stored = store_->StoreRecords(t, {Checked(test::RequestRecord(fine), t.terminal_number)},
+                                       NowSeconds());
+    ASSERT_TRUE(stored.ok()) << stored.error().message;
+    EXPECT_EQ((*stored)[0].result, RecordResult::kAccepted);
+    EXPECT_EQ(CountRequests(), 1);
+}
+
+TEST_F(StorageTest, RevokedApiKeyAndKioskStopWorking) {
+    ASSERT_TRUE(store_->AddApiKey("web", HashToken("key"), "reader", NowSeconds()).ok());
+    EXPECT_EQ(*store_->ApiKeyRole(HashToken("key")), "reader");
+    ASSERT_TRUE(store_->RevokeApiKey("web", NowSeconds()).ok());
+    EXPECT_EQ(store_->ApiKeyRole(HashToken("key")).error().code, "not_found");
+    EXPECT_EQ(store_->RevokeApiKey("web", NowSeconds()).error().code, "not_found");
+
+    const int64_t now = NowSeconds();
+    auto code = CreateEnrollCode(*store_, "hall-01", "市/区", 1, now);
+    ASSERT_TRUE(
+        store_->RedeemEnrollCode(HashToken(NormaliseEnrollCode(*code)), HashToken("tok"), now)
+            .ok());
+    ASSERT_TRUE(store_->FindTerminalByToken(HashToken("tok")).ok());
+    EXPECT_EQ(*store_->RevokeKiosk("hall-01", now), 1);
+    EXPECT_EQ(store_->FindTerminalByToken(HashToken("tok")).error().code, "not_found");
+    EXPECT_EQ(store_->RevokeKiosk("hall-01", now).error().code, "not_found");
+}
+
+TEST_F(StorageTest, PurgeRemovesPersonalFieldsOnlyOfRequestsClosedBeforeTheCutoff) {
+    const std::string closed_code = StoreServerRequest(*store_);
+    const std::string open_code = StoreServerRequest(*store_);
+    const int64_t now = NowSeconds();
+    ASSERT_TRUE(store_->SetStage(closed_code, Stage::kClosed, "已修复", "staff", now).ok());
+
+    // Closed now: a cutoff an hour ago keeps it.
+    EXPECT_EQ(store_->PurgePersonalData(now - 3600, now)->requests, 0);
+    auto done = store_->PurgePersonalData(now, now);
+    ASSERT_TRUE(done.ok()) << done.error().message;
+    EXPECT_EQ(done->requests, 1);
+    EXPECT_TRUE(done->wal_truncated);
+
+    auto closed = store_->FindRequestByReceipt(closed_code);
+    EXPECT_TRUE(closed->request.contact.phone.empty());
+    EXPECT_TRUE(closed->request.contact.name.empty());
+    EXPECT_TRUE(closed->request.description.empty());
+    EXPECT_TRUE(closed->request.location.room.empty());
+    EXPECT_EQ(closed->request.service_code, "repair.streetlight");
+    EXPECT_EQ(closed->stage, Stage::kClosed);
+    auto open = store_->FindRequestByReceipt(open_code);
+    EXPECT_EQ(open->request.contact.phone, "13800138000");
+    EXPECT_EQ(store_->PurgePersonalData(now, now)->requests, 0);  // once
 }
 
 }  // namespace
