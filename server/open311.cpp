@@ -359,7 +359,7 @@ void GetRequest(ServerContext& ctx, const Request& req, Response& res) {
     } else {
         // A receipt code: without an API key, the same walk protection as the tracking page
         // (a key's holder is known and does not share the public's per-address budget).
-        const bool limited = key == 0;
+        const bool limited = key == Reader::kAnonymous;
         const std::string address = ClientKey(req, ctx);
         if (int64_t wait = limited ? ctx.receipt_misses.RetryAfterSeconds(address) : 0; wait > 0) {
             res.set_header("Retry-After", std::to_string(wait));
