@@ -315,7 +315,9 @@ void Terminal::HandleEvent(const SDL_Event& e) {
                 if (StopSignals::requested()) running_ = false;
                 app_->RefreshFromStore();  // the worker changed something the screens show
                 catalogue_check_pending_ = true;
-                if (font_library_.InstallIfReady(fonts_)) {
+                if (auto installed = font_library_.InstallIfReady(fonts_); !installed) {
+                    log::Error("fonts: " + installed.error().message);
+                } else if (*installed) {
                     log::Info("glyphs=" + std::to_string(fonts_.glyph_count) + " (GB2312 in)");
                 }
                 break;

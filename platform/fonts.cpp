@@ -1,10 +1,11 @@
 // Locating CJK fonts and building ImGui font atlases with the glyphs the kiosk needs.
 //
 // [SECTION] Finding fonts and GB2312
-// [SECTION] Building an atlas (no ImGui context needed: safe on a worker thread)
+// [SECTION] Building an atlas (no ImGui context needed; see BuildFullInBackground on threads)
 // [SECTION] FontLibrary
 #include "platform/fonts.h"
 
+#include <SDL.h>
 #include <iconv.h>
 #include <imgui.h>
 #include <imgui_impl_sdlrenderer.h>
@@ -90,7 +91,7 @@ std::vector<char32_t> Gb2312CodePoints() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// [SECTION] Building an atlas (no ImGui context needed: safe on a worker thread)
+// [SECTION] Building an atlas (no ImGui context needed; see BuildFullInBackground on threads)
 // ---------------------------------------------------------------------------------------------
 
 // What one build needs, shared by the quick and the full build: each file is read once.
@@ -200,16 +201,37 @@ void PrepareUpload(FontLibrary::Built& built) {
 // [SECTION] FontLibrary
 // ---------------------------------------------------------------------------------------------
 
-FontLibrary::FontLibrary() = default;
-FontLibrary::~FontLibrary() { JoinWorker(); }
+// What the UI thread and the workers share. A worker's atlas is kept only when its generation
+// is still the current one when it is done.
+struct FontLibrary::Shared {
+    std::atomic<uint64_t> generation{0};
+    std::mutex mutex;
+    std::unique_ptr<Built> ready;   // guarded by mutex: finished, waiting to be installed
+    uint64_t ready_generation = 0;  // guarded by mutex
+};
 
-void FontLibrary::JoinWorker() {
-    if (worker_.joinable()) worker_.join();
+FontLibrary::FontLibrary() : shared_(std::make_shared<Shared>()) {}
+FontLibrary::~FontLibrary() {
+    shared_->generation.fetch_add(1);  // whatever is still building is dropped
+    for (Worker& w : workers_) w.thread.join();
+}
+
+void FontLibrary::ReapFinishedWorkers() {
+    std::erase_if(workers_, [](Worker& w) {
+        if (!w.done->load()) return false;
+        w.thread.join();  // done: it has returned or is returning, nothing left to wait for
+        return true;
+    });
 }
 
 Result<FontSet> FontLibrary::Load(const FontOptions& options, std::vector<std::string> texts,
                                   std::vector<std::string> display_texts) {
-    JoinWorker();
+    generation_ = shared_->generation.fetch_add(1) + 1;
+    ReapFinishedWorkers();
+    {
+        std::lock_guard lock(shared_->mutex);
+        shared_->ready.reset();  // built from the previous texts
+    }
     auto src = std::make_shared<Sources>();
     src->options = options;
     src->regular_path = options.regular_path.empty() ? FindCjkFont(false) : options.regular_path;
@@ -230,61 +252,70 @@ Result<FontSet> FontLibrary::Load(const FontOptions& options, std::vector<std::s
     if (!quick) return Error{"font", "cannot build fonts from " + src->regular_path};
     FontSet set;
     set.regular_path = src->regular_path;
-    Install(std::move(quick), set);
+    if (auto st = Install(std::move(quick), set); !st) return st.error();
     sources_ = std::move(src);
     return set;
 }
 
 Status FontLibrary::BuildFullNow(FontSet& fonts) {
-    JoinWorker();
     if (!sources_) return Error{"font", "fonts not loaded"};
     auto full = BuildAtlas(*sources_, /*full=*/true);
     sources_.reset();
     if (!full) return Error{"font", "cannot build the full glyph set"};
     PrepareUpload(*full);
-    Install(std::move(full), fonts);
-    return Ok{};
+    return Install(std::move(full), fonts);
 }
 
 void FontLibrary::BuildFullInBackground(std::function<void()> on_ready) {
-    JoinWorker();
     if (!sources_) return;
-    worker_ =
-        std::thread([this, src = std::move(sources_), on_ready = std::move(on_ready)]() mutable {
-            auto full = BuildAtlas(*src, /*full=*/true);
-            src.reset();  // the 40 MB of font files go before the atlas is uploaded
-            malloc_trim(0);
-            if (!full) return;
+    ReapFinishedWorkers();
+    auto done = std::make_shared<std::atomic<bool>>(false);
+    std::thread thread([shared = shared_, generation = generation_, src = std::move(sources_),
+                        on_ready = std::move(on_ready), done]() mutable {
+        auto full = BuildAtlas(*src, /*full=*/true);
+        src.reset();  // the 40 MB of font files go before the atlas is uploaded
+        malloc_trim(0);
+        if (full && shared->generation.load() == generation) {
             PrepareUpload(*full);  // the quick atlas stays: every text the screens draw is in it
             {
-                std::lock_guard lock(mutex_);
-                ready_ = std::move(full);
+                std::lock_guard lock(shared->mutex);
+                shared->ready = std::move(full);
+                shared->ready_generation = generation;
             }
             if (on_ready) on_ready();
-        });
+        }
+        full.reset();  // a stale build goes here, on the worker
+        done->store(true);
+    });
+    workers_.push_back(Worker{std::move(thread), std::move(done)});
 }
 
-bool FontLibrary::InstallIfReady(FontSet& fonts) {
+Result<bool> FontLibrary::InstallIfReady(FontSet& fonts) {
     std::unique_ptr<Built> ready;
     {
-        std::lock_guard lock(mutex_);
-        ready = std::move(ready_);
+        std::lock_guard lock(shared_->mutex);
+        if (shared_->ready_generation == generation_) ready = std::move(shared_->ready);
+        shared_->ready.reset();  // stale, if anything is left
     }
+    ReapFinishedWorkers();
     if (!ready) return false;
-    Install(std::move(ready), fonts);
-    JoinWorker();
+    if (auto st = Install(std::move(ready), fonts); !st) return st.error();
     return true;
 }
 
-void FontLibrary::Install(std::unique_ptr<Built> built, FontSet& fonts) {
+// A renderer that refuses the texture (too large for the GPU, out of memory) is an error the
+// caller logs, never a crash.
+Status FontLibrary::Install(std::unique_ptr<Built> built, FontSet& fonts) {
     ImGuiIO& io = ImGui::GetIO();
     if (!context_atlas_) context_atlas_ = io.Fonts;
-    ImGui_ImplSDLRenderer_DestroyFontsTexture();
     ImFontAtlas* atlas = built->atlas.get();
+    // The backend holds one font texture: the old one goes, then the new one is made. The old
+    // atlas kept no pixels, so a failure cannot go back to it: the new atlas keeps its pixels
+    // instead, and the backend retries.
+    ImGui_ImplSDLRenderer_DestroyFontsTexture();
     io.Fonts = atlas;
     io.FontDefault = atlas->Fonts[0];
-    // Upload now and drop the CPU copies (alpha and RGBA): the texture is all we need.
-    ImGui_ImplSDLRenderer_CreateFontsTexture();
+    const bool uploaded = ImGui_ImplSDLRenderer_CreateFontsTexture();
     fonts.body = atlas->Fonts[0];
     fonts.title = atlas->Fonts[1];
     fonts.huge = atlas->Fonts[2];
@@ -292,13 +323,23 @@ void FontLibrary::Install(std::unique_ptr<Built> built, FontSet& fonts) {
     fonts.atlas_width = atlas->TexWidth;
     fonts.atlas_height = atlas->TexHeight;
     fonts.full = built->full;
-    atlas->ClearTexData();
     active_ = std::move(built);  // the previous atlas goes only now, after the swap
-    malloc_trim(0);              // hand the build's scratch memory back to the system
+    if (!uploaded) {
+        // Its CPU pixels stay, so the backend tries again at the next frame (NewFrame makes the
+        // texture when it has none); until then text is not drawn, and the log says why.
+        return Error{"texture", "cannot create a " + std::to_string(fonts.atlas_width) + "x" +
+                                    std::to_string(fonts.atlas_height) +
+                                    " font texture: " + SDL_GetError()};
+    }
+    atlas->ClearTexData();  // uploaded: drop the CPU copies (alpha and RGBA)
+    malloc_trim(0);         // hand the build's scratch memory back to the system
+    return Ok{};
 }
 
 void FontLibrary::Shutdown() {
-    JoinWorker();
+    shared_->generation.fetch_add(1);  // whatever is still building is dropped
+    for (Worker& w : workers_) w.thread.join();
+    workers_.clear();
     if (context_atlas_ && ImGui::GetCurrentContext()) {
         ImGui_ImplSDLRenderer_DestroyFontsTexture();
         ImGui::GetIO().Fonts = context_atlas_;  // the context deletes its own, we delete ours
@@ -307,8 +348,8 @@ void FontLibrary::Shutdown() {
     context_atlas_ = nullptr;
     active_.reset();
     sources_.reset();
-    std::lock_guard lock(mutex_);
-    ready_.reset();
+    std::lock_guard lock(shared_->mutex);
+    shared_->ready.reset();
 }
 
 }  // namespace gk
