@@ -6,8 +6,10 @@
 //
 // Rasterising GB2312 (7,400 glyphs) takes most of a start-up's CPU, so FontLibrary builds in two
 // phases: a quick atlas of the given texts at once (everything the screens draw), and the full
-// atlas on a worker thread, installed between frames when it is ready. Each font file is read
-// once; the atlas keeps neither the files nor its CPU-side pixels once the texture is uploaded.
+// atlas on a worker thread, installed between frames when it is ready. The worker rasterises with
+// stb_truetype (platform/glyph_raster.h) and never touches ImGui; the UI thread makes the
+// ImFontAtlas from its result. Each font file is read once; the atlas keeps neither the files
+// nor its CPU-side pixels once the texture is uploaded.
 #pragma once
 
 #include <atomic>
@@ -66,8 +68,8 @@ class FontLibrary {
     // Then the full atlas (GB2312 too), from the sources Load read: on a worker thread
     // (on_ready is called from it when done; install with InstallIfReady), or right away into
     // `fonts` with BuildFullNow. The terminal starts it after its first frame is shown.
-    // Note: ImGui 1.86 counts every allocation (IM_ALLOC) in the current context's
-    // IO.MetricsActiveAllocations, also a worker's; see fonts.cpp.
+    // The worker rasterises with stb_truetype and touches no ImGui state (ImGui 1.86 counts
+    // every IM_ALLOC in the current context, from any thread); Install makes the ImFontAtlas.
     void BuildFullInBackground(std::function<void()> on_ready);
     Status BuildFullNow(FontSet& fonts);
     // Between frames: installs the full atlas of the current generation if it is ready (true
@@ -86,7 +88,7 @@ class FontLibrary {
     void ReapFinishedWorkers();  // joins only workers that are done: never blocks
 
     ImFontAtlas* context_atlas_ = nullptr;  // the context's own (empty) atlas, restored at the end
-    std::unique_ptr<Built> active_;
+    std::unique_ptr<ImFontAtlas> active_;
     std::shared_ptr<Sources> sources_;  // kept from Load until the full atlas is built
     uint64_t generation_ = 0;           // UI thread's copy of shared_->generation
     std::shared_ptr<Shared> shared_;

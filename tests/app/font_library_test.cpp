@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 
 #include "platform/fonts.h"
@@ -19,10 +20,27 @@ namespace {
 constexpr char32_t kOldOnly = 0x4DAE;  // 䶮
 constexpr char32_t kNewOnly = 0x5586;  // 喆
 
+// ImGui's allocator, counting calls made from any thread but the test's own: ImGui 1.86 bumps
+// the current context's allocation counter on every IM_ALLOC, so a worker that allocates
+// through ImGui races the UI thread (a race TSan cannot see: libimgui.a is not instrumented).
+std::atomic<long> g_foreign_allocations{0};
+std::thread::id g_ui_thread;
+void* CountingAlloc(size_t size, void*) {
+    if (std::this_thread::get_id() != g_ui_thread) g_foreign_allocations.fetch_add(1);
+    return std::malloc(size);
+}
+void CountingFree(void* p, void*) {
+    if (p && std::this_thread::get_id() != g_ui_thread) g_foreign_allocations.fetch_add(1);
+    std::free(p);
+}
+
 class FontLibraryTest : public ::testing::Test {
   protected:
     void SetUp() override {
         ::setenv("SDL_VIDEODRIVER", "dummy", 1);
+        g_ui_thread = std::this_thread::get_id();
+        g_foreign_allocations = 0;
+        ImGui::SetAllocatorFunctions(CountingAlloc, CountingFree);
         ImGui::CreateContext();
         WindowOptions wo;
         wo.fullscreen = false;
@@ -37,6 +55,7 @@ class FontLibraryTest : public ::testing::Test {
         library_.Shutdown();
         window_.Shutdown();
         ImGui::DestroyContext();
+        EXPECT_EQ(g_foreign_allocations.load(), 0) << "ImGui's allocator used off the UI thread";
     }
     static bool Has(const FontSet& f, char32_t cp) {
         return f.body && f.body->FindGlyphNoFallback(static_cast<ImWchar>(cp)) != nullptr;
@@ -89,6 +108,39 @@ TEST_F(FontLibraryTest, FullAtlasOfOldTextsIsDroppedAfterAReload) {
     EXPECT_TRUE(Has(fonts, kNewOnly));
     EXPECT_TRUE(Has(fonts, U'书'));  // GB2312
     EXPECT_EQ(ready.load(), 0) << "the stale worker announced an atlas";
+}
+
+// The UI thread keeps drawing frames while the full atlas is built; the worker never allocates
+// through ImGui (checked in TearDown), and the atlas it built is installed and drawn from.
+TEST_F(FontLibraryTest, FramesRunWhileTheWorkerBuilds) {
+    auto set = library_.Load(options_, {"社区"}, {"网格服务站"});
+    ASSERT_TRUE(set.ok()) << set.error().message;
+    FontSet fonts = *set;
+    std::atomic<int> ready{0};
+    library_.BuildFullInBackground([&] { ready.fetch_add(1); });
+    int frames = 0;
+    for (; frames < 6000 && ready.load() == 0; ++frames) {  // ≤ ~30 s at a 5 ms frame
+        window_.NewFrame(1.0f / 60);
+        ImGui::NewFrame();
+        ImGui::GetForegroundDrawList()->AddText(fonts.body, fonts.body->FontSize, ImVec2(10, 10),
+                                                IM_COL32_WHITE, "社区");
+        ImGui::Render();
+        window_.Render();
+        window_.Present();
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    ASSERT_EQ(ready.load(), 1) << "no full atlas after " << frames << " frames";
+    auto installed = library_.InstallIfReady(fonts);
+    ASSERT_TRUE(installed.ok()) << installed.error().message;
+    ASSERT_TRUE(*installed);
+    EXPECT_TRUE(Has(fonts, U'书'));
+    window_.NewFrame(1.0f / 60);
+    ImGui::NewFrame();
+    ImGui::GetForegroundDrawList()->AddText(fonts.body, fonts.body->FontSize, ImVec2(10, 10),
+                                            IM_COL32_WHITE, "书院门社区");
+    ImGui::Render();
+    window_.Render();
+    window_.Present();
 }
 
 // A reload does not wait for a worker still building: Load returns in about the time of a
