@@ -27,8 +27,6 @@ Result<RasterAtlas> RasteriseAtlas(const std::vector<RasterFontRequest>& request
     RasterAtlas out;
     out.width = width;
     out.fonts.resize(requests.size());
-    // The white pixels first: 2×2, so the middle samples white whatever the filtering.
-    rects.push_back(stbrp_rect{0, 2 + kPadding, 2 + kPadding, 0, 0, 0});
     for (size_t f = 0; f < requests.size(); ++f) {
         const RasterFontRequest& req = requests[f];
         const auto* data = reinterpret_cast<const unsigned char*>(req.file->data());
@@ -52,7 +50,7 @@ Result<RasterAtlas> RasteriseAtlas(const std::vector<RasterFontRequest>& request
             int advance = 0, lsb = 0;
             stbtt_GetGlyphHMetrics(&infos[f], gi, &advance, &lsb);
             items.push_back(Item{f, gi, x0, y0, x1 - x0, y1 - y0, advance * scale, cp});
-            rects.push_back(stbrp_rect{static_cast<int>(items.size()), x1 - x0 + kPadding,
+            rects.push_back(stbrp_rect{static_cast<int>(items.size() - 1), x1 - x0 + kPadding,
                                        y1 - y0 + kPadding, 0, 0, 0});
         }
     }
@@ -63,19 +61,24 @@ Result<RasterAtlas> RasteriseAtlas(const std::vector<RasterFontRequest>& request
         return Error{"atlas", std::to_string(items.size()) + " glyphs do not fit " +
                                   std::to_string(width) + "x" + std::to_string(kMaxHeight)};
     }
+    // The white pixels sit at the top-left corner, glyphs below them: SDL's software renderer
+    // interpolates texture coordinates in fixed point, and a large filled shape sampling a
+    // white pixel far into a 4096-wide texture overflows it (garbage reads, a crash).
+    constexpr int kWhiteRows = 2 + kPadding;
     int height = 0;
-    for (const stbrp_rect& r : rects) height = std::max(height, r.y + r.h);
+    for (stbrp_rect& r : rects) {
+        r.y += kWhiteRows;
+        height = std::max(height, r.y + r.h);
+    }
+    height += 1;  // one spare row, as ImGui leaves
     out.height = height;
     std::vector<unsigned char> alpha(static_cast<size_t>(width) * height, 0);
+    for (int y = 0; y < 2; ++y)
+        for (int x = 0; x < 2; ++x) alpha[y * size_t(width) + x] = 0xFF;
+    out.white_u = 0.5f / width;  // the centre of the top-left white pixel
+    out.white_v = 0.5f / height;
     for (const stbrp_rect& r : rects) {
-        if (r.id == 0) {  // the white pixels
-            for (int y = 0; y < 2; ++y)
-                for (int x = 0; x < 2; ++x) alpha[(r.y + y) * size_t(width) + r.x + x] = 0xFF;
-            out.white_u = (r.x + 1.0f) / width;
-            out.white_v = (r.y + 1.0f) / height;
-            continue;
-        }
-        const Item& it = items[static_cast<size_t>(r.id - 1)];
+        const Item& it = items[static_cast<size_t>(r.id)];
         if (it.w > 0 && it.h > 0) {
             stbtt_MakeGlyphBitmap(&infos[it.font], &alpha[r.y * size_t(width) + r.x], it.w, it.h,
                                   width, scales[it.font], scales[it.font], it.glyph_index);
