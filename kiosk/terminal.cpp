@@ -11,8 +11,6 @@
 #include <imgui.h>
 
 #include <algorithm>
-#include <atomic>
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -32,6 +30,7 @@
 #include "platform/fonts.h"
 #include "platform/input.h"
 #include "platform/log.h"
+#include "platform/stop_signals.h"
 #include "platform/window.h"
 
 namespace gk {
@@ -41,22 +40,16 @@ namespace {
 // [SECTION] Start-up
 // ---------------------------------------------------------------------------------------------
 
-std::atomic<bool> g_stop_requested{false};
 Uint32 g_wake_event = 0;        // SDL user event: a worker or a signal wants the loop to look
 SDL_sem* g_wake_sem = nullptr;  // posted with every wake event (see RunInteractive)
 
-// Wakes the loop from any thread (and from a signal handler: SDL_PushEvent is what SDL's own
-// handler uses to deliver SDL_QUIT, and SDL_SemPost is sem_post, which is async-signal-safe).
+// Wakes the loop from any thread, never from a signal handler (SDL_PushEvent locks and may
+// allocate): signals reach it through StopSignals' watcher thread.
 void WakeLoop() {
     SDL_Event e{};
     e.type = g_wake_event;
-    SDL_PushEvent(&e);
+    SDL_PushEvent(&e);  // fails only on a full queue, which wakes the loop anyway
     if (g_wake_sem) SDL_SemPost(g_wake_sem);
-}
-
-void OnStopSignal(int) {
-    g_stop_requested = true;
-    WakeLoop();
 }
 
 int Fail(int code, const std::string& reason) {
@@ -72,6 +65,7 @@ class Terminal {
              SimulatedClock* simulated)
         : options_(options), config_(config), clock_(clock), simulated_(simulated) {}
     ~Terminal() {
+        stop_signals_.Shutdown();  // its watcher wakes the loop: gone before the semaphore
         if (sync_) sync_->Stop();
         font_library_.Shutdown();
         if (g_wake_sem) SDL_DestroySemaphore(g_wake_sem);
@@ -109,6 +103,7 @@ class Terminal {
     SystemClock sync_clock_;
     std::unique_ptr<SyncWorker> sync_;  // null when no server is configured: records just queue
     FrameLayout layout_;
+    StopSignals stop_signals_;
     long frame_ = 0;
     int frames_left_ = kSettleFramesAfterChange;
     int64_t last_frame_ms_ = 0;
@@ -189,8 +184,7 @@ int Terminal::Start() {
     }
     g_wake_event = SDL_RegisterEvents(1);
     g_wake_sem = SDL_CreateSemaphore(0);
-    std::signal(SIGTERM, OnStopSignal);
-    std::signal(SIGINT, OnStopSignal);
+    if (auto st = stop_signals_.Init([] { WakeLoop(); }); !st) return Fail(2, st.error().message);
 
     phase("window");
     if (auto st = BuildFonts(); !st) return Fail(2, st.error().message);
@@ -214,11 +208,9 @@ Status Terminal::BuildFonts() {
     fo.regular_path = config_.font;
     fo.base_px = std::round(30.0f * std::min(window_.width(), window_.height()) / 1080.0f);
     fo.base_px = std::clamp(fo.base_px, 14.0f, 60.0f);
-    std::vector<std::string> texts, display;
-    for (auto t : GlyphTexts(strings_, catalogue_, {config_.community, config_.grid_name}))
-        texts.emplace_back(t);
-    for (auto t : DisplayTexts(strings_)) display.emplace_back(t);
-    auto fonts = font_library_.Load(fo, std::move(texts), std::move(display));
+    auto fonts = font_library_.Load(
+        fo, GlyphTexts(strings_, catalogue_, {config_.community, config_.grid_name}),
+        DisplayTexts(strings_));
     if (!fonts) return fonts.error();
     fonts_ = *fonts;
     // Interactive: GB2312 joins in the background once the first frame is shown (RenderFrame).
@@ -320,10 +312,12 @@ void Terminal::HandleEvent(const SDL_Event& e) {
             break;
         default:
             if (e.type == g_wake_event) {
-                if (g_stop_requested) running_ = false;
+                if (StopSignals::requested()) running_ = false;
                 app_->RefreshFromStore();  // the worker changed something the screens show
                 catalogue_check_pending_ = true;
-                if (font_library_.InstallIfReady(fonts_)) {
+                if (auto installed = font_library_.InstallIfReady(fonts_); !installed) {
+                    log::Error("fonts: " + installed.error().message);
+                } else if (*installed) {
                     log::Info("glyphs=" + std::to_string(fonts_.glyph_count) + " (GB2312 in)");
                 }
                 break;

@@ -2,7 +2,10 @@
 // so tests and script mode can move time.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+
+#include "core/assert.h"
 
 namespace gk {
 
@@ -19,17 +22,21 @@ class SystemClock final : public Clock {
     int64_t WallUnixMs() override;
 };
 
-// Time that moves only when told to (tests, --script mode).
+// Time that moves only when told to (tests, --script mode). Thread-safe: in script mode the
+// UI thread advances it while the sync worker reads it through the store.
 class SimulatedClock final : public Clock {
   public:
     explicit SimulatedClock(int64_t wall_unix_ms) : wall_start_ms_(wall_unix_ms) {}
-    int64_t MonotonicMs() override { return now_ms_; }
-    int64_t WallUnixMs() override { return wall_start_ms_ + now_ms_; }
-    void Advance(int64_t ms) { now_ms_ += ms; }
+    int64_t MonotonicMs() override { return now_ms_.load(std::memory_order_acquire); }
+    int64_t WallUnixMs() override { return wall_start_ms_ + MonotonicMs(); }
+    void Advance(int64_t ms) {
+        GK_ASSERT(ms >= 0 && "monotonic time never goes back");
+        now_ms_.fetch_add(ms, std::memory_order_acq_rel);
+    }
 
   private:
-    int64_t wall_start_ms_;
-    int64_t now_ms_ = 0;
+    const int64_t wall_start_ms_;
+    std::atomic<int64_t> now_ms_{0};
 };
 
 // Beijing time (UTC+8, no daylight saving), for display and +08:00 datetimes.

@@ -1,19 +1,22 @@
 // Locating CJK fonts and building ImGui font atlases with the glyphs the kiosk needs.
 //
 // [SECTION] Finding fonts and GB2312
-// [SECTION] Building an atlas (no ImGui context needed: safe on a worker thread)
+// [SECTION] Building an atlas (no ImGui on the worker: see glyph_raster.h)
 // [SECTION] FontLibrary
 #include "platform/fonts.h"
 
+#include <SDL.h>
 #include <iconv.h>
 #include <imgui.h>
 #include <imgui_impl_sdlrenderer.h>
 #include <malloc.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
 #include "core/utf8.h"
+#include "platform/glyph_raster.h"
 
 namespace gk {
 
@@ -44,12 +47,6 @@ int FaceFor(const std::string& path) {
     for (const auto& c : kBold)
         if (path == c.path) return c.face;
     return path.find("NotoSansCJK") != std::string::npos ? 2 : 0;
-}
-
-void AddText(ImFontGlyphRangesBuilder& b, std::string_view text) {
-    ForEachCodePoint(text, [&](char32_t cp) {
-        if (cp <= 0xFFFF) b.AddChar(static_cast<ImWchar>(cp));
-    });
 }
 
 }  // namespace
@@ -90,7 +87,7 @@ std::vector<char32_t> Gb2312CodePoints() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// [SECTION] Building an atlas (no ImGui context needed: safe on a worker thread)
+// [SECTION] Building an atlas (no ImGui on the worker: see glyph_raster.h)
 // ---------------------------------------------------------------------------------------------
 
 // What one build needs, shared by the quick and the full build: each file is read once.
@@ -101,8 +98,10 @@ struct FontLibrary::Sources {
     std::vector<std::string> texts, display_texts;
 };
 
+// A build's result: the rasterised atlas (made on any thread, no ImGui) until Install turns it
+// into an ImFontAtlas on the UI thread.
 struct FontLibrary::Built {
-    std::unique_ptr<ImFontAtlas> atlas;
+    RasterAtlas raster;
     bool full = false;
 };
 
@@ -116,82 +115,93 @@ bool ReadFile(const std::string& path, std::vector<char>& out) {
     return static_cast<bool>(in.read(out.data(), static_cast<std::streamsize>(out.size())));
 }
 
-// Builds the three sizes. `full` adds GB2312 to the body font.
-std::unique_ptr<FontLibrary::Built> BuildAtlas(const FontLibrary::Sources& src, bool full);
+// A set of BMP code points, as the sorted list RasteriseAtlas takes.
+class CodePointSet {
+  public:
+    CodePointSet() : in_(0x10000, false) {
+        for (uint32_t cp = 0x20; cp <= 0xFF; ++cp) in_[cp] = true;  // Latin-1, as ImGui's default
+    }
+    void Add(char32_t cp) {
+        if (cp <= 0xFFFF) in_[cp] = true;
+    }
+    void AddText(std::string_view text) {
+        ForEachCodePoint(text, [&](char32_t cp) { Add(cp); });
+    }
+    std::vector<uint32_t> Sorted() const {
+        std::vector<uint32_t> out;
+        for (uint32_t cp = 0; cp < in_.size(); ++cp)
+            if (in_[cp]) out.push_back(cp);
+        return out;
+    }
 
-}  // namespace
+  private:
+    std::vector<bool> in_;
+};
 
-namespace {
-
+// Builds the three sizes; `full` adds GB2312 to the body font. Touches no ImGui state, so it
+// runs on the worker as well as on the UI thread.
 std::unique_ptr<FontLibrary::Built> BuildAtlas(const FontLibrary::Sources& src, bool full) {
-    auto built = std::make_unique<FontLibrary::Built>();
-    built->full = full;
-    built->atlas = std::make_unique<ImFontAtlas>();
-    ImFontAtlas* atlas = built->atlas.get();
-    atlas->TexDesiredWidth = 4096;
-    // No power-of-two height: SDL textures need none, and the unused rows would cost ~8 MB.
-    atlas->Flags |= ImFontAtlasFlags_NoMouseCursors | ImFontAtlasFlags_NoPowerOfTwoHeight;
-
-    ImVector<ImWchar> body_ranges, title_ranges, huge_ranges;  // must outlive Build()
     const char* kPunctuation = "·—…“”‘’、。，：；！？（）《》【】￥×←→↑↓✓○●！";
-    {
-        ImFontGlyphRangesBuilder b;
-        b.AddRanges(atlas->GetGlyphRangesDefault());
-        if (full) {
-            for (char32_t cp : Gb2312CodePoints()) b.AddChar(static_cast<ImWchar>(cp));
-        }
-        for (const auto& t : src.texts) AddText(b, t);
-        b.AddText(kPunctuation);
-        b.BuildRanges(&body_ranges);
+    CodePointSet body, title, huge;
+    if (full) {
+        for (char32_t cp : Gb2312CodePoints()) body.Add(cp);
     }
-    {
-        ImFontGlyphRangesBuilder b;
-        b.AddRanges(atlas->GetGlyphRangesDefault());
-        for (const auto& t : src.texts) AddText(b, t);
-        b.AddText(kPunctuation);
-        b.BuildRanges(&title_ranges);
+    for (const auto& t : src.texts) {
+        body.AddText(t);
+        title.AddText(t);
     }
-    {
-        ImFontGlyphRangesBuilder b;
-        b.AddRanges(atlas->GetGlyphRangesDefault());
-        for (const auto& t : src.display_texts) AddText(b, t);
-        b.BuildRanges(&huge_ranges);
-    }
-    ImFontConfig cfg;
-    // "Owned" while adding, so ImGui 1.86 does not copy 20 MB per size; disowned right after,
-    // so the atlas never frees the buffers FontLibrary::Sources keeps (read once, shared by both
-    // builds).
-    cfg.FontDataOwnedByAtlas = true;
-    cfg.OversampleH = 1;  // CJK glyphs are dense; horizontal oversampling only grows the atlas
-    cfg.OversampleV = 1;
-    cfg.PixelSnapH = true;
-    cfg.FontNo = FaceFor(src.regular_path);
+    body.AddText(kPunctuation);
+    title.AddText(kPunctuation);
+    for (const auto& t : src.display_texts) huge.AddText(t);
     const float px = src.options.base_px;
-    auto* regular = const_cast<char*>(src.regular.data());
-    auto* bold = const_cast<char*>(src.bold.data());
-    const int regular_size = static_cast<int>(src.regular.size());
-    const int bold_size = static_cast<int>(src.bold.size());
-    atlas->AddFontFromMemoryTTF(regular, regular_size, px, &cfg, body_ranges.Data);
-    ImFontConfig bold_cfg = cfg;
-    bold_cfg.FontNo = FaceFor(src.bold_path);
-    atlas->AddFontFromMemoryTTF(bold, bold_size, px * 1.6f, &bold_cfg, title_ranges.Data);
-    atlas->AddFontFromMemoryTTF(bold, bold_size, px * 2.6f, &bold_cfg, huge_ranges.Data);
-    for (ImFontConfig& c : atlas->ConfigData) c.FontDataOwnedByAtlas = false;
-    if (atlas->Fonts.Size != 3 || !atlas->Build()) return nullptr;
-    // The glyphs are in the fonts and the pixels in the atlas: the sources can go.
-    atlas->ClearInputData();
+    const int regular_face = FaceFor(src.regular_path), bold_face = FaceFor(src.bold_path);
+    std::vector<RasterFontRequest> requests = {
+        {&src.regular, regular_face, px, body.Sorted()},
+        {&src.bold, bold_face, px * 1.6f, title.Sorted()},
+        {&src.bold, bold_face, px * 2.6f, huge.Sorted()},
+    };
+    auto raster = RasteriseAtlas(requests, 4096);
+    if (!raster) return nullptr;
+    auto built = std::make_unique<FontLibrary::Built>();
+    built->raster = std::move(*raster);
+    built->full = full;
     return built;
 }
 
-// The SDL_Renderer backend uploads RGBA: convert before installing (off the UI thread when the
-// worker built it) and drop the alpha copy at once. Called once the font files are freed, so the
-// peak never holds files, alpha, RGBA and texture together.
-void PrepareUpload(FontLibrary::Built& built) {
-    unsigned char* rgba = nullptr;
-    int w = 0, h = 0;
-    built.atlas->GetTexDataAsRGBA32(&rgba, &w, &h);
-    IM_FREE(built.atlas->TexPixelsAlpha8);
-    built.atlas->TexPixelsAlpha8 = nullptr;
+// UI thread: the rasterised glyphs become an ImFontAtlas with three fonts and RGBA pixels
+// ready for upload. No rasterising here, only bookkeeping and one copy of the pixels.
+std::unique_ptr<ImFontAtlas> MakeImFontAtlas(RasterAtlas& raster) {
+    auto atlas = std::make_unique<ImFontAtlas>();
+    // No mouse cursors, no baked lines: this atlas has neither (ImGui draws lines as polygons).
+    atlas->Flags |= ImFontAtlasFlags_NoMouseCursors | ImFontAtlasFlags_NoPowerOfTwoHeight |
+                    ImFontAtlasFlags_NoBakedLines;
+    atlas->TexWidth = raster.width;
+    atlas->TexHeight = raster.height;
+    atlas->TexUvScale = ImVec2(1.0f / raster.width, 1.0f / raster.height);
+    atlas->TexUvWhitePixel = ImVec2(raster.white_u, raster.white_v);
+    const size_t bytes = raster.rgba.size() * sizeof(uint32_t);
+    atlas->TexPixelsRGBA32 = static_cast<unsigned int*>(IM_ALLOC(bytes));
+    std::memcpy(atlas->TexPixelsRGBA32, raster.rgba.data(), bytes);
+    raster.rgba = {};
+    ImFontConfig snap;  // only what AddGlyph reads: whole-pixel advances, as before
+    snap.PixelSnapH = true;
+    for (RasterFont& rf : raster.fonts) {
+        ImFont* font = IM_NEW(ImFont)();
+        atlas->Fonts.push_back(font);
+        font->FontSize = rf.size_px;
+        font->Ascent = rf.ascent;
+        font->Descent = rf.descent;
+        font->ContainerAtlas = atlas.get();
+        font->Glyphs.reserve(static_cast<int>(rf.glyphs.size()));
+        for (const RasterGlyph& g : rf.glyphs) {
+            font->AddGlyph(&snap, static_cast<ImWchar>(g.code_point), g.x0, g.y0, g.x1, g.y1, g.u0,
+                           g.v0, g.u1, g.v1, g.advance_x);
+        }
+        font->BuildLookupTable();
+        if (font->FindGlyphNoFallback(0x2026)) font->EllipsisChar = 0x2026;
+    }
+    atlas->TexReady = true;
+    return atlas;
 }
 
 }  // namespace
@@ -200,16 +210,37 @@ void PrepareUpload(FontLibrary::Built& built) {
 // [SECTION] FontLibrary
 // ---------------------------------------------------------------------------------------------
 
-FontLibrary::FontLibrary() = default;
-FontLibrary::~FontLibrary() { JoinWorker(); }
+// What the UI thread and the workers share. A worker's atlas is kept only when its generation
+// is still the current one when it is done.
+struct FontLibrary::Shared {
+    std::atomic<uint64_t> generation{0};
+    std::mutex mutex;
+    std::unique_ptr<Built> ready;   // guarded by mutex: finished, waiting to be installed
+    uint64_t ready_generation = 0;  // guarded by mutex
+};
 
-void FontLibrary::JoinWorker() {
-    if (worker_.joinable()) worker_.join();
+FontLibrary::FontLibrary() : shared_(std::make_shared<Shared>()) {}
+FontLibrary::~FontLibrary() {
+    shared_->generation.fetch_add(1);  // whatever is still building is dropped
+    for (Worker& w : workers_) w.thread.join();
+}
+
+void FontLibrary::ReapFinishedWorkers() {
+    std::erase_if(workers_, [](Worker& w) {
+        if (!w.done->load()) return false;
+        w.thread.join();  // done: it has returned or is returning, nothing left to wait for
+        return true;
+    });
 }
 
 Result<FontSet> FontLibrary::Load(const FontOptions& options, std::vector<std::string> texts,
                                   std::vector<std::string> display_texts) {
-    JoinWorker();
+    generation_ = shared_->generation.fetch_add(1) + 1;
+    ReapFinishedWorkers();
+    {
+        std::lock_guard lock(shared_->mutex);
+        shared_->ready.reset();  // built from the previous texts
+    }
     auto src = std::make_shared<Sources>();
     src->options = options;
     src->regular_path = options.regular_path.empty() ? FindCjkFont(false) : options.regular_path;
@@ -230,61 +261,69 @@ Result<FontSet> FontLibrary::Load(const FontOptions& options, std::vector<std::s
     if (!quick) return Error{"font", "cannot build fonts from " + src->regular_path};
     FontSet set;
     set.regular_path = src->regular_path;
-    Install(std::move(quick), set);
+    if (auto st = Install(std::move(quick), set); !st) return st.error();
     sources_ = std::move(src);
     return set;
 }
 
 Status FontLibrary::BuildFullNow(FontSet& fonts) {
-    JoinWorker();
     if (!sources_) return Error{"font", "fonts not loaded"};
     auto full = BuildAtlas(*sources_, /*full=*/true);
     sources_.reset();
     if (!full) return Error{"font", "cannot build the full glyph set"};
-    PrepareUpload(*full);
-    Install(std::move(full), fonts);
-    return Ok{};
+    return Install(std::move(full), fonts);
 }
 
 void FontLibrary::BuildFullInBackground(std::function<void()> on_ready) {
-    JoinWorker();
     if (!sources_) return;
-    worker_ =
-        std::thread([this, src = std::move(sources_), on_ready = std::move(on_ready)]() mutable {
-            auto full = BuildAtlas(*src, /*full=*/true);
-            src.reset();  // the 40 MB of font files go before the atlas is uploaded
-            malloc_trim(0);
-            if (!full) return;
-            PrepareUpload(*full);  // the quick atlas stays: every text the screens draw is in it
+    ReapFinishedWorkers();
+    auto done = std::make_shared<std::atomic<bool>>(false);
+    std::thread thread([shared = shared_, generation = generation_, src = std::move(sources_),
+                        on_ready = std::move(on_ready), done]() mutable {
+        auto full = BuildAtlas(*src, /*full=*/true);
+        src.reset();  // the 40 MB of font files go before the atlas is uploaded
+        malloc_trim(0);
+        if (full && shared->generation.load() == generation) {
             {
-                std::lock_guard lock(mutex_);
-                ready_ = std::move(full);
+                std::lock_guard lock(shared->mutex);
+                shared->ready = std::move(full);
+                shared->ready_generation = generation;
             }
             if (on_ready) on_ready();
-        });
+        }
+        full.reset();  // a stale build goes here, on the worker
+        done->store(true);
+    });
+    workers_.push_back(Worker{std::move(thread), std::move(done)});
 }
 
-bool FontLibrary::InstallIfReady(FontSet& fonts) {
+Result<bool> FontLibrary::InstallIfReady(FontSet& fonts) {
     std::unique_ptr<Built> ready;
     {
-        std::lock_guard lock(mutex_);
-        ready = std::move(ready_);
+        std::lock_guard lock(shared_->mutex);
+        if (shared_->ready_generation == generation_) ready = std::move(shared_->ready);
+        shared_->ready.reset();  // stale, if anything is left
     }
+    ReapFinishedWorkers();
     if (!ready) return false;
-    Install(std::move(ready), fonts);
-    JoinWorker();
+    if (auto st = Install(std::move(ready), fonts); !st) return st.error();
     return true;
 }
 
-void FontLibrary::Install(std::unique_ptr<Built> built, FontSet& fonts) {
+// A renderer that refuses the texture (too large for the GPU, out of memory) is an error the
+// caller logs, never a crash.
+Status FontLibrary::Install(std::unique_ptr<Built> built, FontSet& fonts) {
     ImGuiIO& io = ImGui::GetIO();
     if (!context_atlas_) context_atlas_ = io.Fonts;
+    auto made = MakeImFontAtlas(built->raster);
+    ImFontAtlas* atlas = made.get();
+    // The backend holds one font texture: the old one goes, then the new one is made. The old
+    // atlas kept no pixels, so a failure cannot go back to it: the new atlas keeps its pixels
+    // instead, and the backend retries.
     ImGui_ImplSDLRenderer_DestroyFontsTexture();
-    ImFontAtlas* atlas = built->atlas.get();
     io.Fonts = atlas;
     io.FontDefault = atlas->Fonts[0];
-    // Upload now and drop the CPU copies (alpha and RGBA): the texture is all we need.
-    ImGui_ImplSDLRenderer_CreateFontsTexture();
+    const bool uploaded = ImGui_ImplSDLRenderer_CreateFontsTexture();
     fonts.body = atlas->Fonts[0];
     fonts.title = atlas->Fonts[1];
     fonts.huge = atlas->Fonts[2];
@@ -292,13 +331,23 @@ void FontLibrary::Install(std::unique_ptr<Built> built, FontSet& fonts) {
     fonts.atlas_width = atlas->TexWidth;
     fonts.atlas_height = atlas->TexHeight;
     fonts.full = built->full;
-    atlas->ClearTexData();
-    active_ = std::move(built);  // the previous atlas goes only now, after the swap
-    malloc_trim(0);              // hand the build's scratch memory back to the system
+    active_ = std::move(made);  // the previous atlas goes only now, after the swap
+    if (!uploaded) {
+        // Its CPU pixels stay, so the backend tries again at the next frame (NewFrame makes the
+        // texture when it has none); until then text is not drawn, and the log says why.
+        return Error{"texture", "cannot create a " + std::to_string(fonts.atlas_width) + "x" +
+                                    std::to_string(fonts.atlas_height) +
+                                    " font texture: " + SDL_GetError()};
+    }
+    atlas->ClearTexData();  // uploaded: drop the CPU copies (alpha and RGBA)
+    malloc_trim(0);         // hand the build's scratch memory back to the system
+    return Ok{};
 }
 
 void FontLibrary::Shutdown() {
-    JoinWorker();
+    shared_->generation.fetch_add(1);  // whatever is still building is dropped
+    for (Worker& w : workers_) w.thread.join();
+    workers_.clear();
     if (context_atlas_ && ImGui::GetCurrentContext()) {
         ImGui_ImplSDLRenderer_DestroyFontsTexture();
         ImGui::GetIO().Fonts = context_atlas_;  // the context deletes its own, we delete ours
@@ -307,8 +356,8 @@ void FontLibrary::Shutdown() {
     context_atlas_ = nullptr;
     active_.reset();
     sources_.reset();
-    std::lock_guard lock(mutex_);
-    ready_.reset();
+    std::lock_guard lock(shared_->mutex);
+    shared_->ready.reset();
 }
 
 }  // namespace gk

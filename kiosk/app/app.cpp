@@ -126,6 +126,14 @@ App::App(const KioskConfig& config, const Catalogue& catalogue, Store* store, Cl
     state_.wall_unix_ms = clock_.WallUnixMs();
     state_.last_input_ms = state_.now_ms;
     shown_minute_ = state_.wall_unix_ms / 60000;
+    UpdateRequestsBlocked();
+}
+
+// Known before the resident starts: a terminal without a number cannot file (Store::Submit
+// refuses), so home says so on the request tile instead of after six steps.
+void App::UpdateRequestsBlocked() {
+    state_.requests_blocked_key =
+        store_ && store_->terminal_number() == 0 ? "error.not_provisioned" : "";
 }
 
 bool App::InSession() const { return state_.screen != Screen::kAttract; }
@@ -410,6 +418,7 @@ void App::OnKey(Key key) {
 // ---------------------------------------------------------------------------------------------
 
 void App::StartRequest() {
+    if (!state_.requests_blocked_key.empty()) return;  // home shows why; nothing to fill in
     Session& s = state_.session;
     s.draft = Draft{};
     s.receipt.reset();
@@ -535,6 +544,7 @@ void App::Submit() {
 
 void App::RefreshFromStore() {
     if (!store_) return;
+    UpdateRequestsBlocked();
     Session& s = state_.session;
     for (std::optional<RequestView>* view : {&s.receipt, &s.track_result}) {
         if (!view->has_value()) continue;

@@ -53,6 +53,7 @@ class App {
     void Go(Screen screen);
     void WipeSession();
     void StartRequest();
+    void UpdateRequestsBlocked();
     void Back();
     void Next();
     void Submit();

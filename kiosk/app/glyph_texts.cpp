@@ -3,9 +3,10 @@
 
 namespace gk {
 
-std::vector<std::string_view> GlyphTexts(const Strings& strings, const Catalogue& catalogue,
-                                         const std::vector<std::string>& extra) {
-    std::vector<std::string_view> texts = strings.AllTexts();
+std::vector<std::string> GlyphTexts(const Strings& strings, const Catalogue& catalogue,
+                                    const std::vector<std::string>& extra) {
+    std::vector<std::string> texts;
+    for (std::string_view t : strings.AllTexts()) texts.emplace_back(t);
     for (const auto& g : catalogue.groups) {
         texts.push_back(g.name.zh);
         texts.push_back(g.name.en);
@@ -24,8 +25,9 @@ std::vector<std::string_view> GlyphTexts(const Strings& strings, const Catalogue
     return texts;
 }
 
-std::vector<std::string_view> DisplayTexts(const Strings& strings) {
-    return {strings.Get(Lang::kZh, "app.name"), strings.Get(Lang::kEn, "app.name")};
+std::vector<std::string> DisplayTexts(const Strings& strings) {
+    return {std::string(strings.Get(Lang::kZh, "app.name")),
+            std::string(strings.Get(Lang::kEn, "app.name"))};
 }
 
 }  // namespace gk

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "core/catalogue.h"
@@ -12,10 +11,11 @@
 
 namespace gk {
 
-// Views into strings, catalogue and extra: they must outlive the result's use.
-std::vector<std::string_view> GlyphTexts(const Strings& strings, const Catalogue& catalogue,
-                                         const std::vector<std::string>& extra);
+// Copies, not views: the font library keeps them past this call (and the caller's `extra` is
+// often a temporary that dies at the end of the statement).
+std::vector<std::string> GlyphTexts(const Strings& strings, const Catalogue& catalogue,
+                                    const std::vector<std::string>& extra);
 // The few texts drawn in the huge display size (the terminal's name in both languages).
-std::vector<std::string_view> DisplayTexts(const Strings& strings);
+std::vector<std::string> DisplayTexts(const Strings& strings);
 
 }  // namespace gk

@@ -107,6 +107,9 @@ struct AppState {
     std::string grid_name;
     std::string public_url;  // tracking QR base
     bool server_configured = false;
+    // Why this terminal cannot take requests now (i18n key), shown on home before any typing;
+    // empty: it can.
+    std::string requests_blocked_key;
 };
 
 }  // namespace gk

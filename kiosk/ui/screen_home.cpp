@@ -39,7 +39,12 @@ Action DrawHome(Ui& ui) {
     for (int i = 0; i < static_cast<int>(std::size(tiles)); ++i) {
         const TileSpec& s = tiles[i];
         const Rect r{area.x + (i % cols) * (tw + gap), area.y + (i / cols) * (th + gap), tw, th};
-        if (Tile(ui, s.id, ui.T(s.title_key), ui.T(s.subtitle_key), r, s.accent)) {
+        // A terminal that cannot take requests says so here, before anyone starts typing.
+        const bool blocked =
+            s.target == Screen::kRequestGroup && !ui.state.requests_blocked_key.empty();
+        const std::string_view subtitle =
+            blocked ? ui.T(ui.state.requests_blocked_key) : ui.T(s.subtitle_key);
+        if (Tile(ui, s.id, ui.T(s.title_key), subtitle, r, s.accent, !blocked)) {
             action = Action::Goto(s.target);
         }
     }

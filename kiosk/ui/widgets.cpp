@@ -14,6 +14,7 @@
 #include <ctime>
 #include <string>
 
+#include "core/utf8.h"
 #include "platform/clock.h"
 
 namespace gk {
@@ -131,29 +132,39 @@ bool Button(Ui& ui, std::string_view id, std::string_view label, const Rect& r, 
 }
 
 bool Tile(Ui& ui, std::string_view id, std::string_view title, std::string_view subtitle,
-          const Rect& r, ImU32 accent) {
+          const Rect& r, ImU32 accent, bool enabled) {
     const std::string id_s(id);
     bool held = false;
-    const bool tapped = Tapped(id_s.c_str(), r, true, held);
+    const bool tapped = Tapped(id_s.c_str(), r, enabled, held);
     const Theme& t = ui.theme;
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float rounding = ui.px(16);
-    dl->AddRectFilled(ImVec2(r.x, r.y + ui.px(4)), ImVec2(r.x + r.w, r.y + r.h + ui.px(4)),
-                      IM_COL32(0, 0, 0, 30), rounding);
-    dl->AddRectFilled(r.min(), r.max(), held ? t.card_pressed : t.card, rounding);
+    if (enabled) {
+        dl->AddRectFilled(ImVec2(r.x, r.y + ui.px(4)), ImVec2(r.x + r.w, r.y + r.h + ui.px(4)),
+                          IM_COL32(0, 0, 0, 30), rounding);
+    }
+    dl->AddRectFilled(r.min(), r.max(),
+                      !enabled ? t.background
+                      : held   ? t.card_pressed
+                               : t.card,
+                      rounding);
     dl->AddRect(r.min(), r.max(), held ? t.focus : t.border, rounding, 0, ui.px(held ? 4 : 2));
     // Accent band on the left: a cue beside the words, never instead of them.
-    dl->AddRectFilled(r.min(), ImVec2(r.x + ui.px(18), r.y + r.h), accent, rounding,
-                      ImDrawFlags_RoundCornersLeft);
+    dl->AddRectFilled(r.min(), ImVec2(r.x + ui.px(18), r.y + r.h), enabled ? accent : t.disabled,
+                      rounding, ImDrawFlags_RoundCornersLeft);
     const float pad = ui.px(44);
     const float text_w = r.w - pad - ui.px(24);
     const ImVec2 title_size = Measure(ui.fonts.title, title, text_w);
     const ImVec2 sub_size = Measure(ui.fonts.body, subtitle, text_w);
     const float gap = ui.px(14);
     float y = r.y + (r.h - title_size.y - gap - sub_size.y) * 0.5f;
-    y += Label(ui, ui.fonts.title, title, ImVec2(r.x + pad, y), t.text, text_w) + gap;
-    Label(ui, ui.fonts.body, subtitle, ImVec2(r.x + pad, y), t.text_muted, text_w);
-    Record(ui, id, title, r, true);
+    y += Label(ui, ui.fonts.title, title, ImVec2(r.x + pad, y), enabled ? t.text : t.text_muted,
+               text_w) +
+         gap;
+    // The reason a disabled tile gives is for reading: full text colour, not muted.
+    Label(ui, ui.fonts.body, subtitle, ImVec2(r.x + pad, y), enabled ? t.text_muted : t.text,
+          text_w);
+    Record(ui, id, title, r, enabled);
     return tapped;
 }
 
@@ -172,6 +183,13 @@ float Label(Ui& ui, ImFont* font, std::string_view text, ImVec2 pos, ImU32 color
     ImGui::GetWindowDrawList()->AddText(font, font->FontSize, pos, color, text.data(),
                                         text.data() + text.size(), wrap_width);
     ui.layout.AddText(text);
+    // ImGui draws a character missing from the atlas as its fallback "?": record it, so a test
+    // sees a name drawn as "??门社区" without reading pixels.
+    ForEachCodePoint(text, [&](char32_t cp) {
+        if (cp < 0x20) return;  // line breaks and tabs are layout, not glyphs
+        if (cp > 0xFFFF || !font->FindGlyphNoFallback(static_cast<ImWchar>(cp)))
+            ui.layout.AddMissingGlyph(cp);
+    });
     return Measure(font, text, wrap_width).y;
 }
 

@@ -27,9 +27,10 @@ void EndScreen();
 bool Button(Ui& ui, std::string_view id, std::string_view label, const Rect& r,
             ButtonKind kind = ButtonKind::kPrimary, bool enabled = true, ImFont* font = nullptr);
 
-// A home tile: a large card with a coloured band, a title and a line of explanation.
+// A home tile: a large card with a coloured band, a title and a line of explanation. Disabled:
+// grey, not tappable, and the line says why.
 bool Tile(Ui& ui, std::string_view id, std::string_view title, std::string_view subtitle,
-          const Rect& r, ImU32 accent);
+          const Rect& r, ImU32 accent, bool enabled = true);
 
 // Draws text at pos (wrapped at wrap_width when > 0) and records it. Returns its height.
 float Label(Ui& ui, ImFont* font, std::string_view text, ImVec2 pos, ImU32 color,

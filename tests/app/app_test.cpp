@@ -234,28 +234,29 @@ TEST_F(AppTest, TrackFindsTypedAndScannedCodes) {
     EXPECT_EQ(S().session.track_error_key, "track.error_check");
 }
 
-TEST_F(AppTest, UnprovisionedTerminalRefusesWithMessage) {
+// Said on home before anyone starts: the request area does not open at all.
+TEST_F(AppTest, UnprovisionedTerminalSaysSoBeforeTheFirstStep) {
     char pattern[] = "/tmp/gk-app-test-XXXXXX";
     const std::string dir = ::mkdtemp(pattern);
     {
         auto store = Store::Open(dir, clock_);
         ASSERT_TRUE(store.ok());
         App a(config_, catalogue_, store->get(), clock_);
+        EXPECT_EQ(a.state().requests_blocked_key, "error.not_provisioned");
+        a.Apply(Action::Goto(Screen::kHome));
         a.Apply(Action::Goto(Screen::kRequestGroup));
-        a.Apply(Action::WithText(Action::Kind::kSelectService, "repair.streetlight"));
-        a.OnText("路灯不亮");
-        a.Apply(Action::Of(Action::Kind::kNext));
-        a.OnText("3号楼");
-        a.Apply(Action::Of(Action::Kind::kNext));
-        a.Apply(Action::WithIndex(Action::Kind::kSetAnonymous, 1));
-        a.Apply(Action::Of(Action::Kind::kNext));
-        a.Apply(Action::WithIndex(Action::Kind::kSetConsent, 1));
-        a.Apply(Action::Of(Action::Kind::kSubmit));
-        EXPECT_EQ(a.state().screen, Screen::kRequestReview);
-        EXPECT_EQ(a.state().session.notice_key, "error.not_provisioned");
+        EXPECT_EQ(a.state().screen, Screen::kHome);
+        // Numbered later (provisioning): the next look at the store opens the area.
+        ASSERT_TRUE((*store)->set_terminal_number(9).ok());
+        a.RefreshFromStore();
+        EXPECT_EQ(a.state().requests_blocked_key, "");
+        a.Apply(Action::Goto(Screen::kRequestGroup));
+        EXPECT_EQ(a.state().screen, Screen::kRequestGroup);
     }
     std::filesystem::remove_all(dir);
 }
+
+TEST_F(AppTest, NumberedTerminalTakesRequests) { EXPECT_EQ(S().requests_blocked_key, ""); }
 
 }  // namespace
 }  // namespace gk

@@ -77,6 +77,14 @@ void ExpectTileHasText(const Image& img, const Box& tile, const std::string& id)
     EXPECT_GE(Contrast(bg, img.MostDifferent(inner, bg)), 4.5) << id;
 }
 
+// A disabled tile's reason: dark words on the tile, at a readable contrast.
+void ExpectReasonOnTile(const Image& img, const Box& tile) {
+    const Box inner{tile.x + 30, tile.y + 10, tile.w - 40, tile.h - 20};
+    EXPECT_GT(img.Count(inner, [](Rgb c) { return c.Luma() < 90; }), 300) << "no reason drawn";
+    const Rgb bg = img.Dominant(inner);
+    EXPECT_GE(Contrast(bg, img.MostDifferent(inner, bg)), 4.5);
+}
+
 TEST(Shell, EveryHomeTileOpensItsScreenAndBackHomeReturn) {
     Kiosk k;
     std::string s = Steps({"expect_screen attract"}) + kStart;
@@ -226,6 +234,41 @@ TEST(Pixels, AttractIsWhiteTextOnRed) {
               img.Area(band) / 2);
     EXPECT_GT(img.Count(band, [](Rgb c) { return c.Near(kThemeRed, 10); }), 300)
         << "no red words in the band";
+}
+
+// A terminal without a number cannot file requests: home says so on the request tile, which
+// is disabled, before any typing; the other areas stay open.
+TEST(Shell, UnnumberedTerminalDisablesTheRequestTileWithTheReason) {
+    Kiosk k;
+    k.WriteConfig("[terminal]\ncommunity = \"书院门社区\"\n");
+    const std::string reason = Text("zh", "error.not_provisioned");
+    const KioskRun run =
+        k.Run(kStart + Steps({"expect_text " + reason, "screenshot home_unnumbered", "quit"}));
+    ASSERT_EQ(run.exit_code, 0) << run.Describe();
+    const Json* request = run.widget("home.request");
+    ASSERT_NE(request, nullptr) << run.layout.dump();
+    EXPECT_FALSE(request->value("enabled", true)) << request->dump();
+    for (const char* id : kTiles) {
+        if (std::string(id) == "home.request") continue;
+        const Json* w = run.widget(id);
+        ASSERT_NE(w, nullptr) << id;
+        EXPECT_TRUE(w->value("enabled", false)) << id;
+    }
+    // The reason is drawn on the tile itself, readable (dark on the page colour).
+    const Image img(k.shot("home_unnumbered"));
+    ASSERT_TRUE(img.ok());
+    ExpectReasonOnTile(img, BoxOf(*request));
+
+    // A tap on it does nothing: automation is told it is disabled, a resident stays on home.
+    const KioskRun tap = k.Run(kStart + Steps({"tap home.request"}), RunOptions().NoScreenshots());
+    EXPECT_EQ(tap.exit_code, 1) << tap.Describe();
+    EXPECT_NE(tap.stderr_text.find("disabled"), std::string::npos) << tap.stderr_text;
+    const KioskRun touch =
+        k.Run(kStart + Steps({"tap_at " + std::to_string(int(BoxOf(*request).cx())) + " " +
+                                  std::to_string(int(BoxOf(*request).cy())),
+                              "expect_screen home", "quit"}),
+              RunOptions().NoScreenshots());
+    EXPECT_EQ(touch.exit_code, 0) << touch.Describe();
 }
 
 }  // namespace
