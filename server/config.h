@@ -16,6 +16,8 @@
 //   max_batch_records = 500
 //   max_feed_items = 200
 //   enroll_code_ttl_hours = 168
+//   terminal_burst = 300                     # per terminal token: requests at once ...
+//   terminal_per_minute = 600                # ... and sustained (429 with Retry-After beyond)
 #pragma once
 
 #include <cstdint>
@@ -40,6 +42,8 @@ struct ServerConfig {
     int max_batch_records = 500;
     int max_feed_items = 200;
     int enroll_code_ttl_hours = 168;
+    int terminal_burst = 300;       // sync API requests a terminal may send at once
+    int terminal_per_minute = 600;  // and sustained, per terminal token (429 beyond)
 };
 
 // Reads a TOML file over the defaults in `config`. Errors name the file and key.
