@@ -23,7 +23,8 @@ Result<std::vector<KnownRecord>> SqliteStorage::FindRecords(const std::vector<st
     auto q = Cached(kKnownRecordSql);
     if (!q) return DbError(q.error());
     for (const auto& uuid : uuids) {
-        q->Reset();
+        // Reset only repeats the error of the previous Step, which was already returned.
+        (void)q->Reset();
         q->Bind(1, uuid);
         auto row = q->Step();
         if (!row) return DbError(row.error());
@@ -183,8 +184,10 @@ Result<RecordOutcome> SqliteStorage::StoreOneRecord(const TerminalInfo& terminal
         if (auto st = ins->Run(); !st) done = DbError(st.error());
     }
     if (!done || out.result == RecordResult::kRejected) {
-        RunCached("ROLLBACK TO record");
-        RunCached("RELEASE record");
+        // A savepoint that cannot be undone leaves the batch's transaction in doubt: fail the
+        // whole batch (the caller's transaction rolls back; nothing is stored).
+        if (auto st = RunCached("ROLLBACK TO record"); !st) return DbError(st.error());
+        if (auto st = RunCached("RELEASE record"); !st) return DbError(st.error());
         if (!done) return done.error();
         return out;
     }

@@ -26,7 +26,7 @@ using nlohmann::json;
 
 const std::string kProvision = std::string(GK_BINARY_DIR) + "/provisioning/gridkiosk-provision";
 
-struct Run {
+struct ToolRun {
     int exit_code = -1;
     std::string out, err;
 };
@@ -39,7 +39,7 @@ std::string ReadAll(const std::string& path) {
 }
 
 // Runs gridkiosk-provision with args; stdout and stderr through files in `dir`.
-Run Provision(const std::string& dir, const std::vector<std::string>& args) {
+ToolRun Provision(const std::string& dir, const std::vector<std::string>& args) {
     const std::string out_path = dir + "/provision.out", err_path = dir + "/provision.err";
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
@@ -53,7 +53,7 @@ Run Provision(const std::string& dir, const std::vector<std::string>& args) {
     for (auto& a : argv_s) argv.push_back(a.data());
     argv.push_back(nullptr);
     pid_t pid = -1;
-    Run run;
+    ToolRun run;
     if (posix_spawn(&pid, kProvision.c_str(), &actions, nullptr, argv.data(), environ) != 0) {
         posix_spawn_file_actions_destroy(&actions);
         return run;
@@ -84,7 +84,7 @@ class TempDir {
 };
 
 json Status(const std::string& data_dir) {
-    const Run r = Provision(data_dir, {"status", "--data-dir", data_dir});
+    const ToolRun r = Provision(data_dir, {"status", "--data-dir", data_dir});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return json::parse(r.out, nullptr, false);
 }
@@ -107,7 +107,8 @@ class FakeEnrollServer {
         });
         port_ = server_.bind_to_any_port("127.0.0.1");
         thread_ = std::thread([this] { server_.listen_after_bind(); });
-        server_.wait_until_ready();
+        for (int i = 0; i < 200 && !server_.is_running(); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     ~FakeEnrollServer() {
         server_.stop();
@@ -145,7 +146,7 @@ TEST(ProvisionEnroll, RealServerHandsOverItsPublicUrlAndStatusShowsIt) {
     server.Start();
     TempDir dir;
     const std::string code = server.EnrollCode("hall-01");
-    const Run r = Provision(
+    const ToolRun r = Provision(
         dir.path(), {"enroll", "--data-dir", dir.path(), "--server", server.url(), "--code", code});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const json status = Status(dir.path());
@@ -160,7 +161,7 @@ TEST(ProvisionEnroll, ServerWithoutPublicUrlLeavesItEmptyAndStatusWarns) {
     server.Start();
     TempDir dir;
     const std::string code = server.EnrollCode("hall-02");
-    const Run r = Provision(
+    const ToolRun r = Provision(
         dir.path(), {"enroll", "--data-dir", dir.path(), "--server", server.url(), "--code", code});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find("no public URL"), std::string::npos) << r.out;
@@ -200,8 +201,8 @@ TEST(ProvisionEnroll, MalformedRepliesExit2WithOneLineAndWriteNothing) {
     for (const auto& [what, body] : cases) {
         TempDir dir;
         fake.Reply(body);
-        const Run r = Provision(dir.path(), {"enroll", "--data-dir", dir.path(), "--server",
-                                             fake.url(), "--code", "AAAA-BBBB-CCCC-DDDD"});
+        const ToolRun r = Provision(dir.path(), {"enroll", "--data-dir", dir.path(), "--server",
+                                                 fake.url(), "--code", "AAAA-BBBB-CCCC-DDDD"});
         EXPECT_EQ(r.exit_code, 2) << what << ": " << r.err;
         EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << what << ": " << r.err;
         EXPECT_NE(r.err.find("enrollment reply"), std::string::npos) << what << ": " << r.err;
@@ -214,8 +215,8 @@ TEST(ProvisionEnroll, MalformedRepliesExit2WithOneLineAndWriteNothing) {
     // And the same fake with a good reply enrolls, so the cases above failed for their fault.
     TempDir dir;
     fake.Reply(GoodReply().dump());
-    const Run r = Provision(dir.path(), {"enroll", "--data-dir", dir.path(), "--server", fake.url(),
-                                         "--code", "AAAA-BBBB-CCCC-DDDD"});
+    const ToolRun r = Provision(dir.path(), {"enroll", "--data-dir", dir.path(), "--server",
+                                             fake.url(), "--code", "AAAA-BBBB-CCCC-DDDD"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const json status = Status(dir.path());
     EXPECT_EQ(status["terminal_number"], 12);
@@ -224,7 +225,7 @@ TEST(ProvisionEnroll, MalformedRepliesExit2WithOneLineAndWriteNothing) {
 
 TEST(ProvisionEnroll, PlainHttpOffLoopbackIsRefusedBeforeAnyRequest) {
     TempDir dir;
-    const Run r =
+    const ToolRun r =
         Provision(dir.path(), {"enroll", "--data-dir", dir.path(), "--server",
                                "http://grid.example.cn", "--code", "AAAA-BBBB-CCCC-DDDD"});
     EXPECT_EQ(r.exit_code, 2) << r.err;

@@ -54,7 +54,9 @@ TEST(TerminalBinding, RatingsOnlyForOwnRequestsAndForeignCodesLookUnknown) {
     EXPECT_EQ(open_foreign[0]["result"], "rejected");
     EXPECT_EQ(open_foreign[0]["reason"], unknown[0]["reason"]);
     EXPECT_EQ(open_foreign[0].value("message", ""), unknown[0].value("message", ""));
-    RunServerCli({"request", "set-stage", "--db", server.db(), r.receipt_code, "closed"});
+    const CliResult closed = RunServerCli({"request", "set-stage", "--db", server.db(),
+                                           r.receipt_code, "closed", "--note", "已结案"});
+    ASSERT_EQ(closed.exit_code, 0) << closed.err;
     const json closed_foreign = UploadOk(server, Batch({RatingRecord(r.receipt_code, 1)}), b.token);
     EXPECT_EQ(closed_foreign[0]["result"], "rejected");
     EXPECT_EQ(closed_foreign[0]["reason"], "unknown_request");

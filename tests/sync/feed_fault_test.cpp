@@ -36,8 +36,8 @@ TEST(FeedStoreFault, ItemTheStoreRefusedIsAppliedAfterTheFaultClears) {
 
     // Staff move the request on twice: two feed items for this terminal.
     for (const char* stage : {"dispatched", "in_progress"}) {
-        const auto cli =
-            test::RunServerCli({"request", "set-stage", "--db", server.db(), codes[0], stage});
+        const auto cli = test::RunServerCli(
+            {"request", "set-stage", "--db", server.db(), codes[0], stage, "--note", "办理中"});
         ASSERT_EQ(cli.exit_code, 0) << cli.err;
     }
 

@@ -77,8 +77,8 @@ TEST_F(ServerTimesTest, ClockAYearAheadStillShowsReceivedThenTheFeedsStages) {
     EXPECT_EQ(Find(*store, codes[0]).stage, Stage::kReceived)
         << "received by the server, though its time is a year before the terminal's";
 
-    const auto cli =
-        test::RunServerCli({"request", "set-stage", "--db", server_.db(), codes[0], "dispatched"});
+    const auto cli = test::RunServerCli(
+        {"request", "set-stage", "--db", server_.db(), codes[0], "dispatched", "--note", "已派单"});
     ASSERT_EQ(cli.exit_code, 0) << cli.err;
     ASSERT_TRUE(worker.PullFeedOnce().ok);
     StoredRequest now = Find(*store, codes[0]);
