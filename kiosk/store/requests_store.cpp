@@ -91,17 +91,20 @@ namespace {
 
 constexpr char kCountOutbox[] = "SELECT count(*) FROM outbox";
 constexpr char kNextCounter[] = "UPDATE counter SET value = value + 1 WHERE id = 1 RETURNING value";
-// In the order the changes reached this terminal: the terminal's and the server's clocks
-// may disagree by a year, so their times cannot order the history.
+// The terminal's own stage ("queued", its clock) first, then the server's stages by the server's
+// times: the two clocks may disagree by a year, so their times are never compared.
 constexpr char kSelectHistory[] =
-    "SELECT stage, at, note, actor FROM stage_history WHERE request_id = ?1 ORDER BY id";
+    "SELECT stage, at, note, actor FROM stage_history WHERE request_id = ?1"
+    " ORDER BY CASE WHEN actor = 'terminal' THEN 0 ELSE 1 END, at, id";
 constexpr char kIdByUuid[] = "SELECT id FROM requests WHERE uuid = ?1";
 constexpr char kIdByCode[] = "SELECT id FROM requests WHERE receipt_code = ?1";
-// The feed brings changes in the server's order: the newest one is the stage. "received" (from
-// an upload's reply) only ends "queued": a reply that comes late never undoes the feed's news.
-constexpr char kUpdateStage[] = "UPDATE requests SET stage = ?1, stage_at = ?2 WHERE id = ?3";
-constexpr char kUpdateStageReceived[] =
-    "UPDATE requests SET stage = ?1, stage_at = ?2 WHERE id = ?3 AND stage = 'queued'";
+// The stage is "queued" until the server has spoken; then the server's latest by the server's
+// own times ("received" from an upload's reply, the rest from the feed). The terminal's time of
+// "queued" is never compared with a server time: a terminal clock a year ahead must not keep
+// a received request "queued".
+constexpr char kUpdateStage[] =
+    "UPDATE requests SET stage = ?1, stage_at = ?2"
+    " WHERE id = ?3 AND (stage = 'queued' OR stage_at <= ?2)";
 constexpr char kCountSimilar[] =
     "SELECT count(*) FROM requests WHERE service_code = ?1 AND created_at >= ?2"
     " AND (?3 = '' OR building_key = ?3) AND (?4 = '' OR unit_key = ?4 OR unit_key = '')";
@@ -289,7 +292,7 @@ Result<bool> Store::ApplyStageChangeLocked(std::string_view uuid_or_code, Stage 
         added = db_->Changes() > 0;
     }
     if (added) {
-        auto st = Prepared(stage == Stage::kReceived ? kUpdateStageReceived : kUpdateStage);
+        auto st = Prepared(kUpdateStage);
         if (!st) return st.error();
         Cached c(*st);
         c->Bind(1, StageName(stage)).Bind(2, at_unix).Bind(3, id);

@@ -50,8 +50,8 @@ struct StageEntry {
 
 struct StoredRequest {
     ServiceRequest request;  // contact name/phone/relation are empty once uploaded
-    // The current stage: "queued" until the server acknowledged it, then "received", then the
-    // latest the feed brought — never chosen by comparing times from two clocks.
+    // The current stage: "queued" until the server acknowledged it, then the server's latest by
+    // the server's own times — never chosen by comparing the terminal's clock with the server's.
     Stage stage = Stage::kQueued;
     int64_t stage_at_unix = 0;  // seconds (the clock of whoever made that stage)
     // The date to show: the server's SLA date once the server sent it, else the terminal's.
