@@ -342,7 +342,8 @@ TempDir::~TempDir() {
 }
 
 void WriteKioskConfig(const std::string& data_dir) {
-    std::ofstream(data_dir + "/gridkiosk.toml") << "[terminal]\nnumber = 7\n";
+    std::ofstream(data_dir + "/gridkiosk.toml")
+        << "[terminal]\nnumber = 7\ngrid_path = \"西安市/碑林区/张家村街道/建东社区/第3网格\"\n";
 }
 
 std::vector<std::string> KioskArgv(const std::string& binary, const std::string& data_dir,

@@ -29,6 +29,8 @@ size_t g_payload_bytes = 0;         // the request's JSON payload, measured in m
 
 ServiceRequest SampleRequest(int i) {
     ServiceRequest r;
+    r.grid_path =
+        "西安市/碑林区/张家村街道/建东社区/第3网格";  // a terminal takes requests only with a grid
     r.service_code = "city.streetlight";
     r.description = "路灯不亮，晚上很黑，老人出门不方便。已经三天了，请尽快来看看。";
     r.location = {"3号楼", std::to_string(1 + i % 6) + "单元", "501"};

@@ -17,6 +17,7 @@
 
 #include "core/catalogue.h"
 #include "core/i18n.h"
+#include "core/server_url.h"
 #include "kiosk/app/app.h"
 #include "kiosk/app/config.h"
 #include "kiosk/app/glyph_texts.h"
@@ -145,6 +146,27 @@ int Terminal::Start() {
     }
     // Provisioning (gridkiosk-provision enroll) wrote the grid and the server into the store.
     if (const std::string grid = store_->grid_path(); !grid.empty()) config_.grid_path = grid;
+    if (config_.grid_path.empty()) {
+        log::Warn("no grid (not enrolled, no [terminal] grid_path): requests cannot be accepted");
+    }
+    // The tracking base of receipts' QR codes: the config's, else the one enrollment delivered.
+    // Without one the receipt says tracking is on this terminal: never a link no phone can open.
+    if (config_.public_url.empty()) {
+        if (auto v = store_->GetSetting("public_url"); v.ok() && v->has_value())
+            config_.public_url = **v;
+    }
+    if (!config_.public_url.empty()) {
+        auto checked = CheckServerUrl(config_.public_url, config_.allow_insecure_http);
+        if (!checked) {
+            log::Warn("public_url " + config_.public_url + " refused: " + checked.error().message);
+            config_.public_url.clear();
+        } else if (checked->insecure) {
+            log::Warn("insecure: receipts link to plain http " + checked->url +
+                      " (allow_insecure_http)");
+        }
+    }
+    if (config_.public_url.empty())
+        log::Warn("no public URL: receipts show no QR code; tracking is on this terminal only");
 
     const std::string assets = FindAssetsDir();
     if (auto st = strings_.LoadDir(assets + "/i18n"); !st)
@@ -254,6 +276,17 @@ void Terminal::StartSync() {
         log::Info("no server enrolled: requests queue on this terminal");
         return;
     }
+    // The same rule as the config and gridkiosk-provision (core/server_url.h), also for a URL
+    // that came from the database.
+    auto checked = CheckServerUrl(so.server_url, config_.allow_insecure_http);
+    if (!checked) {
+        log::Error("server " + so.server_url + " refused: " + checked.error().message +
+                   "; requests queue on this terminal");
+        return;
+    }
+    if (checked->insecure)
+        log::Warn("insecure: sync to plain http " + checked->url + " (allow_insecure_http)");
+    so.server_url = checked->url;
     // The worker always runs on real time, also in script mode: its backoff and the server's
     // Retry-After are about the network, not about the resident's simulated session.
     sync_ = std::make_unique<SyncWorker>(so, *store_, sync_clock_, [] { WakeLoop(); });

@@ -220,6 +220,8 @@ int64_t UtcSeconds(int year, int month0, int day, int hour, int minute, int seco
     return static_cast<int64_t>(t);
 }
 
+}  // namespace
+
 int64_t ParseHttpDate(const std::string& v) {
     char day_name[16] = {}, month[8] = {}, zone[8] = {};
     int day = 0, year = 0, hour = 0, minute = 0, second = 0, used = 0;
@@ -247,8 +249,6 @@ int64_t ParseHttpDate(const std::string& v) {
     }
     return -1;
 }
-
-}  // namespace
 
 int64_t ParseRetryAfter(const std::string& raw, int64_t now_unix) {
     const auto not_space = [](unsigned char c) { return !std::isspace(c); };

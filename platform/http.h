@@ -54,4 +54,8 @@ class HttpClient {
 // or unreadable.
 int64_t ParseRetryAfter(const std::string& value, int64_t now_unix);
 
+// An HTTP-date (the three forms above) as Unix seconds, or -1 when unreadable. The sync worker
+// reads the server's Date header with it, so a Retry-After date is measured on the server's clock.
+int64_t ParseHttpDate(const std::string& value);
+
 }  // namespace gk

@@ -32,11 +32,14 @@ for _ in $(seq 50); do grep -q "^listening on" "$data/server.out" 2>/dev/null &&
 grep -q "^listening on" "$data/server.out" || { echo "server did not start; see $data/server.log" >&2; exit 1; }
 echo "central server: $url  (log: $data/server.log)"
 
-# 2. The terminal: configured for its hall, and enrolled once with a one-time code.
+# 2. The terminal: configured for its hall, and enrolled once with a one-time code. Enrollment
+# gives it its grid and the server's public URL (the demo server's is $url); the demo values
+# live here, never in the terminal's defaults.
 cat > "$data/terminal/gridkiosk.toml" <<TOML
 [terminal]
 community = "书院门社区"
 grid_name = "第三网格"
+grid_path = "$grid"
 [server]
 public_url = "$url"
 TOML

@@ -75,7 +75,9 @@ Status LoadConfigFile(const std::string& path, ServerConfig& c) {
          {"listen", "db", "public_url", "threads", "max_connections_per_client", "max_body_bytes",
           "keep_alive_seconds", "trust_forwarded_for", "trusted_proxies"}},
         {"tracking", {"max_misses", "window_seconds", "block_seconds"}},
-        {"sync", {"max_batch_records", "max_feed_items", "enroll_code_ttl_hours"}},
+        {"sync",
+         {"max_batch_records", "max_feed_items", "enroll_code_ttl_hours", "terminal_burst",
+          "terminal_per_minute"}},
         {"privacy", {"retention_days"}}};
     for (const auto& [section, node] : t) {
         auto known = kKnown.find(std::string(section.str()));
@@ -109,6 +111,8 @@ Status LoadConfigFile(const std::string& path, ServerConfig& c) {
           ReadInt(t, path, "sync", "max_batch_records", 1, 5000, c.max_batch_records),
           ReadInt(t, path, "sync", "max_feed_items", 1, 5000, c.max_feed_items),
           ReadInt(t, path, "sync", "enroll_code_ttl_hours", 1, 24 * 365, c.enroll_code_ttl_hours),
+          ReadInt(t, path, "sync", "terminal_burst", 1, 100000, c.terminal_burst),
+          ReadInt(t, path, "sync", "terminal_per_minute", 1, 1000000, c.terminal_per_minute),
           ReadInt(t, path, "privacy", "retention_days", 0, 3650, c.retention_days)}) {
         if (!st) return st;
     }

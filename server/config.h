@@ -19,6 +19,8 @@
 //   max_batch_records = 500
 //   max_feed_items = 200
 //   enroll_code_ttl_hours = 168
+//   terminal_burst = 300                     # per terminal token: requests at once ...
+//   terminal_per_minute = 600                # ... and sustained (429 with Retry-After beyond)
 //   [privacy]
 //   retention_days = 180                     # days after a request closes before its
 //                                            # personal fields are purged (daily, by serve)
@@ -51,6 +53,8 @@ struct ServerConfig {
     int max_batch_records = 500;
     int max_feed_items = 200;
     int enroll_code_ttl_hours = 168;
+    int terminal_burst = 300;       // sync API requests a terminal may send at once
+    int terminal_per_minute = 600;  // and sustained, per terminal token (429 beyond)
     int retention_days = 180;  // after a request is closed; then `purge` removes personal fields
 };
 

@@ -94,6 +94,7 @@ json RequestJson(const StoredRequest& r, const Catalogue& catalogue, const Strin
         {"overdue", IsOverdue(r, now)},
         {"grid_path", r.request.grid_path},
         {"channel", r.channel},
+        {"terminal_created_datetime", FormatChinaTime(r.request.created_at_unix)},
         {"notes", notes}};
     json out = {{"service_request_id", std::to_string(r.id)},
                 {"status", StageIsOpen(r.stage) ? "open" : "closed"},
@@ -102,7 +103,9 @@ json RequestJson(const StoredRequest& r, const Catalogue& catalogue, const Strin
                 {"service_code", r.request.service_code},
                 {"agency_responsible", r.request.grid_path},
                 {"service_notice", ""},
-                {"requested_datetime", FormatChinaTime(r.request.created_at_unix)},
+                // The server's own receive time: a terminal clock that is off must not hide a
+                // request from date-filtered lists (the terminal's time is an extra field).
+                {"requested_datetime", FormatChinaTime(r.received_at)},
                 {"updated_datetime", FormatChinaTime(r.updated_at)},
                 {"expected_datetime", FormatChinaTime(r.expected_at)},
                 {"address", r.request.grid_path},

@@ -36,7 +36,8 @@ bool ReadTime(const json& data, const char* key, int64_t& out) {
 }
 
 RecordCheck CheckRequest(const RecordEnvelope& env, const Catalogue& catalogue,
-                         const std::vector<uint32_t>& own_numbers, int64_t now) {
+                         const std::vector<uint32_t>& own_numbers, int64_t now,
+                         std::string_view own_grid_path) {
     auto parsed = RequestFromJson(env.data);
     if (!parsed) return Reject("bad_record", parsed.error().code + ": " + parsed.error().message);
     ServiceRequest& r = *parsed;
@@ -51,6 +52,9 @@ RecordCheck CheckRequest(const RecordEnvelope& env, const Catalogue& catalogue,
     if (!service) return Reject("unknown_service_code", "service_code is not in the catalogue");
     if (!IsValidGridPath(r.grid_path))
         return Reject("bad_record", "grid_path is not a valid grid path");
+    // A terminal files into the grid it was enrolled into, never into another one.
+    if (!own_grid_path.empty() && r.grid_path != own_grid_path)
+        return Reject("grid_not_yours", "grid_path is not the grid this terminal serves");
     RecordCheck c;
     c.problems = ValidateRequest(r, *service);
     if (!c.problems.empty()) {
@@ -166,8 +170,10 @@ RecordEnvelope ParseEnvelope(const json& element) {
 }
 
 RecordCheck CheckRecord(const RecordEnvelope& env, const Catalogue& catalogue,
-                        const std::vector<uint32_t>& own_numbers, int64_t now) {
-    RecordCheck c = env.kind == "request"  ? CheckRequest(env, catalogue, own_numbers, now)
+                        const std::vector<uint32_t>& own_numbers, int64_t now,
+                        std::string_view own_grid_path) {
+    RecordCheck c = env.kind == "request"
+                        ? CheckRequest(env, catalogue, own_numbers, now, own_grid_path)
                     : env.kind == "rating" ? CheckRating(env)
                                            : CheckHeartbeat(env);
     if (c.ok) {

@@ -35,8 +35,12 @@ struct RecordCheck {
 };
 
 // `own_numbers` are the terminal numbers of this kiosk (its receipt codes must carry one).
+// `own_grid_path` is the grid the terminal was enrolled into: a request for any other grid is
+// rejected ("grid_not_yours"). The sync API always passes it; empty skips the check (tests of
+// the other rules only).
 RecordCheck CheckRecord(const RecordEnvelope& envelope, const Catalogue& catalogue,
-                        const std::vector<uint32_t>& own_numbers, int64_t now);
+                        const std::vector<uint32_t>& own_numbers, int64_t now,
+                        std::string_view own_grid_path = {});
 
 // expected_at of a request: its service's SLA counted from when the resident submitted it
 // (the terminal's time, if plausible) — a queue that waited offline does not stretch it.

@@ -7,18 +7,27 @@ namespace gk::server::sqlite {
 
 using nlohmann::json;
 
+namespace {
+
+// A stored record with, for a request, the server's times (sent back with a duplicate too).
+constexpr const char* kKnownRecordSql =
+    "SELECT k.content_hash, COALESCE(k.request_id, 0), k.receipt_code, "
+    "COALESCE(q.received_at, 0), COALESCE(q.expected_at, 0) "
+    "FROM records k LEFT JOIN requests q ON q.id = k.request_id WHERE k.uuid = ?";
+
+}  // namespace
+
 Result<std::vector<KnownRecord>> SqliteStorage::FindRecords(const std::vector<std::string>& uuids) {
     std::lock_guard lock(mutex_);
     std::vector<KnownRecord> out;
-    auto q = Cached(
-        "SELECT content_hash, COALESCE(request_id, 0), receipt_code FROM records WHERE uuid = ?");
+    auto q = Cached(kKnownRecordSql);
     if (!q) return DbError(q.error());
     for (const auto& uuid : uuids) {
         if (auto st = q->Reset(); !st) return DbError(st.error());
         q->Bind(1, uuid);
         auto row = q->Step();
         if (!row) return DbError(row.error());
-        if (*row) out.push_back({uuid, q->Blob(0), q->Int(1), q->Text(2)});
+        if (*row) out.push_back({uuid, q->Blob(0), q->Int(1), q->Text(2), q->Int(3), q->Int(4)});
     }
     return out;
 }
@@ -142,8 +151,7 @@ Result<RecordOutcome> SqliteStorage::StoreOneRecord(const TerminalInfo& terminal
                                                     const IncomingRecord& record, int64_t now) {
     RecordOutcome out;
     out.uuid = record.uuid;
-    auto known = Cached(
-        "SELECT content_hash, COALESCE(request_id, 0), receipt_code FROM records WHERE uuid = ?");
+    auto known = Cached(kKnownRecordSql);
     if (!known) return DbError(known.error());
     known->Bind(1, record.uuid);
     auto row = known->Step();
@@ -151,10 +159,12 @@ Result<RecordOutcome> SqliteStorage::StoreOneRecord(const TerminalInfo& terminal
     if (*row) {
         const bool same = known->Blob(0) == record.content_hash;
         out.result = same ? RecordResult::kDuplicate : RecordResult::kConflict;
-        if (same)
+        if (same) {
             out.server_id = known->Int(1), out.receipt_code = known->Text(2);
-        else
+            out.received_at = known->Int(3), out.expected_at = known->Int(4);
+        } else {
             out.reason = "uuid_reused";
+        }
         return out;
     }
     if (auto st = RunCached("SAVEPOINT record"); !st) return DbError(st.error());
@@ -200,6 +210,8 @@ Status SqliteStorage::StoreData(const TerminalInfo& terminal, const IncomingReco
     out.result = RecordResult::kAccepted;
     out.server_id = *id;
     out.receipt_code = data.request.receipt_code;
+    out.received_at = now;
+    out.expected_at = data.expected_at;
     return Ok{};
 }
 
@@ -207,9 +219,12 @@ Status SqliteStorage::StoreData(const TerminalInfo& terminal, const IncomingReco
                                 const NewRatingRecord& data, int64_t now, RecordOutcome& out) {
     int64_t request_id = 0;
     if (data.target == "request") {
-        auto q = Cached("SELECT id, stage FROM requests WHERE receipt_code = ?");
+        // Only the terminal's own requests (any terminal of its kiosk) can be rated, and a
+        // code filed elsewhere reads exactly like one that does not exist: the results must not
+        // tell a guesser which codes are real.
+        auto q = Cached("SELECT id, stage FROM requests WHERE receipt_code = ? AND kiosk_id = ?");
         if (!q) return DbError(q.error());
-        q->Bind(1, data.target_id);
+        q->Bind(1, data.target_id).Bind(2, terminal.kiosk_id);
         auto row = q->Step();
         if (!row) return DbError(row.error());
         if (!*row) return Reject(out, "unknown_request");

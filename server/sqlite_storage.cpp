@@ -404,11 +404,11 @@ Result<std::vector<StoredRequest>> SqliteStorage::ListRequests(const RequestFilt
     if (!f.ids.empty()) in_list("id", f.ids);
     if (!f.service_codes.empty()) in_list("service_code", f.service_codes);
     if (f.created_from) {
-        sql += " AND created_at >= ?";
+        sql += " AND received_at >= ?";  // requested_datetime is the server's receive time
         args.emplace_back(*f.created_from);
     }
     if (f.created_to) {
-        sql += " AND created_at <= ?";
+        sql += " AND received_at <= ?";
         args.emplace_back(*f.created_to);
     }
     if (f.stage) {

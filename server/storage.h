@@ -100,6 +100,8 @@ struct RecordOutcome {
     std::string reason;        // machine word for conflict/rejected, e.g. "unknown_request"
     int64_t server_id = 0;     // requests: the server id
     std::string receipt_code;  // requests: the receipt code
+    int64_t received_at = 0;   // requests: unix seconds, server clock (the public request time)
+    int64_t expected_at = 0;   // requests: unix seconds, the server's SLA date
 };
 
 // What the store remembers of a record it accepted, for duplicates and conflicts.
@@ -108,6 +110,8 @@ struct KnownRecord {
     std::string content_hash;
     int64_t server_id = 0;
     std::string receipt_code;
+    int64_t received_at = 0;  // requests: unix seconds, server clock; 0 for other kinds
+    int64_t expected_at = 0;  // requests: unix seconds
 };
 
 // --- Operations ------------------------------------------------------------------------------

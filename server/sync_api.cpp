@@ -5,12 +5,16 @@
 // same server id and receipt code; the same UUID with other content returns "conflict" (422).
 // Rejected records leave nothing behind, so they may be corrected and sent again.
 #include <algorithm>
+#include <cstdio>
+#include <ctime>
 #include <map>
+#include <memory>
 
 #include "core/request_json.h"
 #include "server/http_common.h"
 #include "server/records.h"
 #include "server/secrets.h"
+#include "server/terminal_limiter.h"
 
 namespace gk::server {
 namespace {
@@ -21,8 +25,26 @@ using nlohmann::json;
 
 constexpr int kStoreRetryAfterSeconds = 2;
 
-// The terminal behind the bearer token; sends 401 and returns nullopt when there is none.
-std::optional<TerminalInfo> Authenticate(ServerContext& ctx, const Request& req, Response& res) {
+// Date (IMF-fixdate) on every sync reply: a terminal measures a Retry-After date against it,
+// not against its own clock, which may be a year off.
+void SetDateHeader(Response& res, int64_t now_unix) {
+    const std::time_t t = static_cast<std::time_t>(now_unix);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    char text[40];
+    std::snprintf(text, sizeof text, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[tm.tm_wday],
+                  tm.tm_mday, kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+                  tm.tm_sec);
+    res.set_header("Date", text);
+}
+
+// The terminal behind the bearer token, within its request budget; sends 401 (no terminal) or
+// 429 (over budget) and returns nullopt otherwise.
+std::optional<TerminalInfo> Authenticate(ServerContext& ctx, TerminalLimiter& limiter,
+                                         const Request& req, Response& res) {
     auto token = BearerToken(req);
     if (!token) {
         res.set_header("WWW-Authenticate", "Bearer");
@@ -38,6 +60,12 @@ std::optional<TerminalInfo> Authenticate(ServerContext& ctx, const Request& req,
             res.set_header("Retry-After", std::to_string(kStoreRetryAfterSeconds));
             SendApiError(res, 503, "unavailable", "store unavailable, retry later");
         }
+        return std::nullopt;
+    }
+    if (const int64_t wait = limiter.Take(terminal->id); wait > 0) {
+        LogLine("terminal_rate_limited").Add("terminal", terminal->id).Warn();
+        res.set_header("Retry-After", std::to_string(wait));
+        SendApiError(res, 429, "too_many_requests", "too many requests from this terminal");
         return std::nullopt;
     }
     return *terminal;
@@ -88,6 +116,9 @@ void Enroll(ServerContext& ctx, const Request& req, Response& res) {
               {"grid_path", terminal->grid_path},
               {"token", token},
               {"server_public_key", ToHex(ctx.keys.sign_public_key)},
+              // The configured public base of tracking links, for receipts' QR codes; empty
+              // when the operator set none (the terminal then prints no QR).
+              {"public_url", ctx.config.public_url},
               {"server_time", FormatChinaTime(now)}});
 }
 
@@ -96,6 +127,8 @@ json OutcomeJson(const RecordOutcome& o, const std::string& message = {},
     json j = {{"uuid", o.uuid}, {"result", RecordResultName(o.result)}};
     if (o.server_id) j["server_id"] = std::to_string(o.server_id);
     if (!o.receipt_code.empty()) j["receipt_code"] = o.receipt_code;
+    if (o.received_at > 0) j["received_at"] = FormatChinaTime(o.received_at);
+    if (o.expected_at > 0) j["expected_at"] = FormatChinaTime(o.expected_at);
     if (o.result == RecordResult::kConflict) j["status"] = 422;
     if (!o.reason.empty()) j["reason"] = o.reason;
     if (!message.empty()) j["message"] = message;
@@ -107,8 +140,9 @@ json OutcomeJson(const RecordOutcome& o, const std::string& message = {},
     return j;
 }
 
-void UploadRecords(ServerContext& ctx, const Request& req, Response& res) {
-    auto terminal = Authenticate(ctx, req, res);
+void UploadRecords(ServerContext& ctx, TerminalLimiter& limiter, const Request& req,
+                   Response& res) {
+    auto terminal = Authenticate(ctx, limiter, req, res);
     if (!terminal) return;
     json body = ParseJsonBody(req, res);
     if (body.is_discarded()) return;
@@ -158,14 +192,16 @@ void UploadRecords(ServerContext& ctx, const Request& req, Response& res) {
         if (auto k = known_by_uuid.find(env.uuid); k != known_by_uuid.end()) {
             const bool same = k->second->content_hash == env.content_hash;
             o.result = same ? RecordResult::kDuplicate : RecordResult::kConflict;
-            if (same)
+            if (same) {
                 o.server_id = k->second->server_id, o.receipt_code = k->second->receipt_code;
-            else
+                o.received_at = k->second->received_at, o.expected_at = k->second->expected_at;
+            } else {
                 o.reason = "uuid_reused";
+            }
             results[i] = OutcomeJson(o, same ? "" : "this uuid was stored with different content");
             continue;
         }
-        RecordCheck check = CheckRecord(env, *catalogue, *numbers, now);
+        RecordCheck check = CheckRecord(env, *catalogue, *numbers, now, terminal->grid_path);
         if (!check.ok) {
             o.reason = check.reason;
             results[i] = OutcomeJson(o, check.message, check.problems);
@@ -199,8 +235,8 @@ void UploadRecords(ServerContext& ctx, const Request& req, Response& res) {
     SendJson(res, 200, {{"results", results}, {"server_time", FormatChinaTime(now)}});
 }
 
-void Feed(ServerContext& ctx, const Request& req, Response& res) {
-    auto terminal = Authenticate(ctx, req, res);
+void Feed(ServerContext& ctx, TerminalLimiter& limiter, const Request& req, Response& res) {
+    auto terminal = Authenticate(ctx, limiter, req, res);
     if (!terminal) return;
     const std::string cursor_text = req.get_param_value("cursor");
     int64_t cursor = 0;
@@ -248,6 +284,10 @@ void Feed(ServerContext& ctx, const Request& req, Response& res) {
 }  // namespace
 
 void RegisterSyncApi(httplib::Server& server, ServerContext& ctx) {
+    // One budget per terminal token, shared by uploads and the feed; lives as long as the routes.
+    auto limiter = std::make_shared<TerminalLimiter>(
+        ctx.clock, TerminalLimiter::Options{ctx.config.terminal_burst,
+                                            ctx.config.terminal_per_minute, 100'000});
     server.Get("/api/v1/health", [&ctx](const Request&, Response& res) {
         Guarded("health", res, false, [&] {
             SendJson(res, 200,
@@ -257,13 +297,16 @@ void RegisterSyncApi(httplib::Server& server, ServerContext& ctx) {
         });
     });
     server.Post("/api/v1/enroll", [&ctx](const Request& req, Response& res) {
+        SetDateHeader(res, ctx.NowSeconds());
         Guarded("enroll", res, false, [&] { Enroll(ctx, req, res); });
     });
-    server.Post("/api/v1/records", [&ctx](const Request& req, Response& res) {
-        Guarded("records", res, false, [&] { UploadRecords(ctx, req, res); });
+    server.Post("/api/v1/records", [&ctx, limiter](const Request& req, Response& res) {
+        SetDateHeader(res, ctx.NowSeconds());
+        Guarded("records", res, false, [&] { UploadRecords(ctx, *limiter, req, res); });
     });
-    server.Get("/api/v1/feed", [&ctx](const Request& req, Response& res) {
-        Guarded("feed", res, false, [&] { Feed(ctx, req, res); });
+    server.Get("/api/v1/feed", [&ctx, limiter](const Request& req, Response& res) {
+        SetDateHeader(res, ctx.NowSeconds());
+        Guarded("feed", res, false, [&] { Feed(ctx, *limiter, req, res); });
     });
 }
 

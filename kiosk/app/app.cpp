@@ -531,6 +531,7 @@ void App::Submit() {
         s.notice_key = code == "queue_full"           ? "error.queue_full"
                        : code == "disk_full"          ? "error.disk_full"
                        : code == "no_terminal_number" ? "error.not_provisioned"
+                       : code == "no_grid_path"       ? "error.not_provisioned"
                                                       : "error.save_failed";
         return;
     }

@@ -8,6 +8,8 @@
 #include <set>
 #include <sstream>
 
+#include "core/server_url.h"
+
 namespace gk {
 namespace {
 
@@ -54,8 +56,13 @@ std::optional<Error> CheckKeys(const toml::table& t, const std::string& section,
     return std::nullopt;
 }
 
-bool IsHttpUrl(const std::string& s) {
-    return s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0;
+// The URL rule of core/server_url.h; normalises `url` (no trailing slash) when it holds.
+std::optional<Error> CheckUrl(const char* key, std::string& url, bool allow_insecure_http) {
+    if (url.empty()) return std::nullopt;
+    auto checked = CheckServerUrl(url, allow_insecure_http);
+    if (!checked) return ConfigError(key, checked.error().message);
+    url = checked->url;
+    return std::nullopt;
 }
 
 }  // namespace
@@ -120,16 +127,17 @@ Result<KioskConfig> ParseKioskConfig(std::string_view text) {
     auto server = section("server");
     if (!server) return server.error();
     if (const toml::table* t = *server) {
-        if (auto e = CheckKeys(*t, "server", {"url", "public_url"})) return *e;
+        if (auto e = CheckKeys(*t, "server", {"url", "public_url", "allow_insecure_http"}))
+            return *e;
+        if (const auto* node = t->get("allow_insecure_http")) {
+            if (!node->is_boolean())
+                return ConfigError("server.allow_insecure_http", "must be true or false");
+            c.allow_insecure_http = node->as_boolean()->get();
+        }
         if (auto e = ReadString(*t, "server", "url", c.server_url)) return *e;
-        if (!c.server_url.empty() && !IsHttpUrl(c.server_url)) {
-            return ConfigError("server.url", "must start with http:// or https://");
-        }
+        if (auto e = CheckUrl("server.url", c.server_url, c.allow_insecure_http)) return *e;
         if (auto e = ReadString(*t, "server", "public_url", c.public_url)) return *e;
-        if (!IsHttpUrl(c.public_url)) {
-            return ConfigError("server.public_url", "must start with http:// or https://");
-        }
-        while (!c.public_url.empty() && c.public_url.back() == '/') c.public_url.pop_back();
+        if (auto e = CheckUrl("server.public_url", c.public_url, c.allow_insecure_http)) return *e;
     }
     auto store = section("store");
     if (!store) return store.error();

@@ -13,8 +13,8 @@ struct KioskConfig {
     // [terminal]
     std::string community = "书院门社区";  // shown on the attract and home screens
     std::string grid_name = "第三网格";
-    std::string grid_path = "西安市/碑林区/长安路街道/书院门社区/第三网格";  // 市/区/街道/社区/网格
-    int terminal_number = 0;  // from provisioning (1..1048575); 0: not provisioned, no requests
+    std::string grid_path = "";  // 市/区/街道/社区/网格; enrollment's wins; empty: no requests
+    int terminal_number = 0;     // from provisioning (1..1048575); 0: not provisioned, no requests
     // [ui]
     std::string lang = "zh";        // "zh" | "en": language after each wipe
     int idle_timeout_s = 90;        // seconds without input before the session is wiped
@@ -23,8 +23,11 @@ struct KioskConfig {
     std::string renderer = "auto";  // "auto" | "software" | "accelerated"
     std::string font = "";          // CJK font file; empty: search known locations
     // [server]
-    std::string server_url = "";                       // central server; empty: queue only
-    std::string public_url = "http://127.0.0.1:8080";  // tracking QR base: {public_url}/t/{code}
+    std::string server_url = "";  // central server; empty: the enrolled one (or queue only)
+    // Tracking QR base: {public_url}/t/{code}. Empty: the one enrollment delivered; with none,
+    // receipts show no QR (tracking is on the terminal only).
+    std::string public_url = "";
+    bool allow_insecure_http = false;  // http:// off loopback (warned in log and staff status)
     // [store]
     int max_queue = 100000;       // unsent records before new requests are refused
     int duplicate_hint_days = 3;  // look-back of the duplicate hint

@@ -91,6 +91,12 @@ const std::string kV2 =
     "DROP INDEX requests_by_service;\n"
     "CREATE INDEX requests_by_place ON requests (service_code, building_key, created_at);\n";
 
+// v3: the server's own times beside the terminal's (its receive time and its SLA date), so a
+// terminal clock that is off does not decide what a receipt promises.
+const std::string kV3 =
+    "ALTER TABLE requests ADD COLUMN server_received_at INTEGER NOT NULL DEFAULT 0;\n"
+    "ALTER TABLE requests ADD COLUMN server_due_at INTEGER NOT NULL DEFAULT 0;\n";
+
 }  // namespace
 
 const std::string& BackfillPlaceKeysSql() {
@@ -104,6 +110,7 @@ const std::vector<Migration>& StoreMigrations() {
     static const std::vector<Migration> migrations = {
         {1, kV1},
         {2, kV2},
+        {3, kV3},
     };
     return migrations;
 }

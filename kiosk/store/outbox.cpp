@@ -16,6 +16,10 @@ constexpr char kPurgeRequest[] =
 constexpr char kMarkFailed[] =
     "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, next_attempt_at = ?3"
     " WHERE uuid = ?1";
+constexpr char kSetServerTimes[] =
+    "UPDATE requests SET"
+    " server_received_at = CASE WHEN ?2 > 0 THEN ?2 ELSE server_received_at END,"
+    " server_due_at = CASE WHEN ?3 > 0 THEN ?3 ELSE server_due_at END WHERE uuid = ?1";
 constexpr char kQueueDepth[] = "SELECT count(*) FROM outbox";
 constexpr char kOldestQueued[] = "SELECT min(created_at) FROM outbox";
 
@@ -39,11 +43,19 @@ Result<std::vector<OutboxRecord>> Store::NextBatch(size_t max_records, int64_t n
 }
 
 Status Store::MarkDelivered(const std::vector<std::string>& uuids, int64_t received_at_unix) {
+    std::vector<ServerReceipt> delivered;
+    delivered.reserve(uuids.size());
+    for (const std::string& uuid : uuids) delivered.push_back({uuid, received_at_unix, 0});
+    return MarkDelivered(delivered);
+}
+
+Status Store::MarkDelivered(const std::vector<ServerReceipt>& delivered) {
     std::lock_guard lock(mutex_);
     Transaction tx(*db_);
     if (!tx.began()) return Error{"write", "begin: " + db_->LastErrorMessage()};
     const int64_t now = NowUnix();
-    for (const std::string& uuid : uuids) {
+    for (const ServerReceipt& receipt : delivered) {
+        const std::string& uuid = receipt.uuid;
         {
             auto st = Prepared(kDeleteOutbox);
             if (!st) return st.error();
@@ -64,10 +76,17 @@ Status Store::MarkDelivered(const std::vector<std::string>& uuids, int64_t recei
             if (*row) request = ReadRequestRow(*c, nullptr);
         }
         if (!request) continue;
-        if (received_at_unix > 0) {
-            auto added =
-                ApplyStageChangeLocked(uuid, Stage::kReceived, received_at_unix, "", "server");
+        if (receipt.received_at_unix > 0) {
+            auto added = ApplyStageChangeLocked(uuid, Stage::kReceived, receipt.received_at_unix,
+                                                "", "server");
             if (!added) return added.error();
+        }
+        if (receipt.received_at_unix > 0 || receipt.due_at_unix > 0) {
+            auto st = Prepared(kSetServerTimes);
+            if (!st) return st.error();
+            Cached c(*st);
+            c->Bind(1, uuid).Bind(2, receipt.received_at_unix).Bind(3, receipt.due_at_unix);
+            if (auto s = c->Run(); !s) return WriteError(s.error(), "write", "server times");
         }
         request->request.contact.name.clear();
         request->request.contact.phone.clear();

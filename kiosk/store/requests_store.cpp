@@ -37,11 +37,13 @@ const char kInsertOutboxSql[] =
 const char kSelectRequestByCodeSql[] =
     "SELECT id, uuid, receipt_code, service_code, description, building, unit, room,"
     " contact_name, contact_phone, by_proxy, relation, grid_path, lang, created_at, stage,"
-    " stage_at, sla_due_at, uploaded_at FROM requests WHERE receipt_code = ?1";
+    " stage_at, sla_due_at, uploaded_at, server_received_at, server_due_at"
+    " FROM requests WHERE receipt_code = ?1";
 const char kSelectRequestByUuidSql[] =
     "SELECT id, uuid, receipt_code, service_code, description, building, unit, room,"
     " contact_name, contact_phone, by_proxy, relation, grid_path, lang, created_at, stage,"
-    " stage_at, sla_due_at, uploaded_at FROM requests WHERE uuid = ?1";
+    " stage_at, sla_due_at, uploaded_at, server_received_at, server_due_at"
+    " FROM requests WHERE uuid = ?1";
 
 void BindRequestRow(Statement& st, const ServiceRequest& r, Stage stage, int64_t stage_at,
                     int64_t sla_due_at, std::string_view payload) {
@@ -76,8 +78,12 @@ StoredRequest ReadRequestRow(const Statement& st, int64_t* id) {
     r.created_at_unix = st.Int(14);
     out.stage = ParseStage(st.Text(15)).value_or(Stage::kQueued);
     out.stage_at_unix = st.Int(16);
-    out.sla_due_at_unix = st.Int(17);
+    out.terminal_due_at_unix = st.Int(17);
     out.uploaded_at_unix = st.Int(18);
+    out.server_received_at_unix = st.Int(19);
+    out.server_due_at_unix = st.Int(20);
+    out.sla_due_at_unix =
+        out.server_due_at_unix > 0 ? out.server_due_at_unix : out.terminal_due_at_unix;
     return out;
 }
 
@@ -85,12 +91,20 @@ namespace {
 
 constexpr char kCountOutbox[] = "SELECT count(*) FROM outbox";
 constexpr char kNextCounter[] = "UPDATE counter SET value = value + 1 WHERE id = 1 RETURNING value";
+// The terminal's own stage ("queued", its clock) first, then the server's stages by the server's
+// times: the two clocks may disagree by a year, so their times are never compared.
 constexpr char kSelectHistory[] =
-    "SELECT stage, at, note, actor FROM stage_history WHERE request_id = ?1 ORDER BY at, id";
+    "SELECT stage, at, note, actor FROM stage_history WHERE request_id = ?1"
+    " ORDER BY CASE WHEN actor = 'terminal' THEN 0 ELSE 1 END, at, id";
 constexpr char kIdByUuid[] = "SELECT id FROM requests WHERE uuid = ?1";
 constexpr char kIdByCode[] = "SELECT id FROM requests WHERE receipt_code = ?1";
-constexpr char kUpdateLatestStage[] =
-    "UPDATE requests SET stage = ?1, stage_at = ?2 WHERE id = ?3 AND stage_at <= ?2";
+// The stage is "queued" until the server has spoken; then the server's latest by the server's
+// own times ("received" from an upload's reply, the rest from the feed). The terminal's time of
+// "queued" is never compared with a server time: a terminal clock a year ahead must not keep
+// a received request "queued".
+constexpr char kUpdateStage[] =
+    "UPDATE requests SET stage = ?1, stage_at = ?2"
+    " WHERE id = ?3 AND (stage = 'queued' OR stage_at <= ?2)";
 constexpr char kCountSimilar[] =
     "SELECT count(*) FROM requests WHERE service_code = ?1 AND created_at >= ?2"
     " AND (?3 = '' OR building_key = ?3) AND (?4 = '' OR unit_key = ?4 OR unit_key = '')";
@@ -111,6 +125,10 @@ Result<StoredRequest> Store::Submit(ServiceRequest request, int sla_days) {
     std::lock_guard lock(mutex_);
     if (terminal_number_ == 0) {
         return Error{"no_terminal_number", "terminal number not provisioned"};
+    }
+    if (request.grid_path.empty() && grid_path_.empty()) {
+        // Never a made-up grid: a request must reach the staff of the grid it came from.
+        return Error{"no_grid_path", "terminal has no grid (not enrolled, none configured)"};
     }
     Transaction tx(*db_);
     if (!tx.began()) return Error{"write", "begin: " + db_->LastErrorMessage()};
@@ -192,6 +210,7 @@ Result<StoredRequest> Store::Submit(ServiceRequest request, int sla_days) {
     stored.stage = Stage::kQueued;
     stored.stage_at_unix = created;
     stored.sla_due_at_unix = sla_due;
+    stored.terminal_due_at_unix = sla_due;
     stored.history.push_back({Stage::kQueued, created, "", "terminal"});
     return stored;
 }
@@ -273,9 +292,7 @@ Result<bool> Store::ApplyStageChangeLocked(std::string_view uuid_or_code, Stage 
         added = db_->Changes() > 0;
     }
     if (added) {
-        // The request shows its latest stage by time; a late-arriving older change does not
-        // move it back.
-        auto st = Prepared(kUpdateLatestStage);
+        auto st = Prepared(kUpdateStage);
         if (!st) return st.error();
         Cached c(*st);
         c->Bind(1, StageName(stage)).Bind(2, at_unix).Bind(3, id);

@@ -135,6 +135,35 @@ Status Store::set_grid_path(std::string_view grid_path) {
     return Ok{};
 }
 
+Status Store::ApplyEnrollment(const TerminalEnrollment& e) {
+    if (e.terminal_number == 0 || e.terminal_number > kMaxTerminalNumber) {
+        return Error{"range", "terminal number outside 1.." + std::to_string(kMaxTerminalNumber)};
+    }
+    std::lock_guard lock(mutex_);
+    Transaction tx(*db_);
+    if (!tx.began()) return Error{"write", "begin: " + db_->LastErrorMessage()};
+    const std::string number_text = std::to_string(e.terminal_number);
+    const std::pair<const char*, std::string_view> values[] = {
+        {kTerminalNumberKey, number_text}, {kKioskIdKey, e.kiosk_id},
+        {kGridPathKey, e.grid_path},       {"server_url", e.server_url},
+        {"sync_token", e.token},           {"server_public_key", e.server_public_key},
+        {"public_url", e.public_url},
+    };
+    for (const auto& [key, value] : values) {
+        if (auto s = PutSetting(key, value); !s) return s;
+    }
+    if (auto s = RecordEventLocked("enrolled",
+                                   "terminal number " + number_text + ", kiosk " + e.kiosk_id);
+        !s) {
+        return s;
+    }
+    if (auto s = tx.Commit(); !s) return WriteError(s.error(), "write", "commit");
+    terminal_number_ = e.terminal_number;
+    kiosk_id_ = e.kiosk_id;
+    grid_path_ = e.grid_path;
+    return Ok{};
+}
+
 Result<std::optional<std::string>> Store::GetSetting(std::string_view key) {
     std::lock_guard lock(mutex_);
     auto st = Prepared(kSelectSetting);

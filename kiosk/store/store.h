@@ -49,13 +49,27 @@ struct StageEntry {
 };
 
 struct StoredRequest {
-    ServiceRequest request;        // contact name/phone/relation are empty once uploaded
-    Stage stage = Stage::kQueued;  // the latest stage by time
-    int64_t stage_at_unix = 0;     // seconds
-    int64_t sla_due_at_unix = 0;   // seconds: created_at + the service's SLA days
-    int64_t uploaded_at_unix = 0;  // seconds; 0 while still in the outbox
+    ServiceRequest request;  // contact name/phone/relation are empty once uploaded
+    // The current stage: "queued" until the server acknowledged it, then the server's latest by
+    // the server's own times — never chosen by comparing the terminal's clock with the server's.
+    Stage stage = Stage::kQueued;
+    int64_t stage_at_unix = 0;  // seconds (the clock of whoever made that stage)
+    // The date to show: the server's SLA date once the server sent it, else the terminal's.
+    int64_t sla_due_at_unix = 0;
+    int64_t terminal_due_at_unix = 0;     // seconds: created_at + SLA days, terminal clock
+    int64_t server_received_at_unix = 0;  // seconds, server clock; 0 until the server's reply
+    int64_t server_due_at_unix = 0;       // seconds, server's SLA date; 0 until known
+    int64_t uploaded_at_unix = 0;         // seconds; 0 while still in the outbox
     bool uploaded() const { return uploaded_at_unix != 0; }
     std::vector<StageEntry> history;  // oldest first
+};
+
+// What the server said about a record it took: its own receive time and, for a request, its
+// SLA date (both 0 when the reply did not carry them).
+struct ServerReceipt {
+    std::string uuid;
+    int64_t received_at_unix = 0;  // seconds, server clock
+    int64_t due_at_unix = 0;       // seconds, server clock
 };
 
 struct OutboxRecord {
@@ -66,6 +80,18 @@ struct OutboxRecord {
     int attempts = 0;             // failed deliveries so far
     int64_t next_attempt_at = 0;  // monotonic ms of the caller's clock; 0 = now
     std::string last_error;       // short reason of the last failure, no personal data
+};
+
+// What a successful enrollment hands the terminal (gridkiosk-provision enroll), checked first
+// and then written as a whole.
+struct TerminalEnrollment {
+    uint32_t terminal_number = 0;  // 1..kMaxTerminalNumber
+    std::string kiosk_id;
+    std::string grid_path;          // 市/区/街道/社区/网格
+    std::string server_url;         // the central server, no trailing slash
+    std::string token;              // bearer token for the sync API
+    std::string server_public_key;  // hex, for signed feeds
+    std::string public_url;         // tracking base for receipts' QR; empty: the server has none
 };
 
 struct EventRecord {
@@ -99,6 +125,9 @@ class Store {
     Status set_kiosk_id(std::string_view kiosk_id);
     std::string grid_path() const;  // "市/区/街道/社区/网格"
     Status set_grid_path(std::string_view grid_path);
+    // Every value of an enrollment and its "enrolled" event in one transaction: all or nothing.
+    // Errors: "range" (terminal number), "write", "disk_full".
+    Status ApplyEnrollment(const TerminalEnrollment& enrollment);
     // Other small values (sync cursor, tokens of later features). Keys are ASCII words.
     Result<std::optional<std::string>> GetSetting(std::string_view key);
     Status SetSetting(std::string_view key, std::string_view value);
@@ -114,7 +143,8 @@ class Store {
     // Gives the request its uuid, receipt code and created_at, and writes the request, its
     // first stage ("queued") and its outbox record in one transaction. Returns only after
     // COMMIT (synchronous=FULL): a receipt shown from the result survives a power cut.
-    // Errors: "queue_full", "disk_full", "no_terminal_number", "counter_exhausted", "write".
+    // Errors: "queue_full", "disk_full", "no_terminal_number", "no_grid_path" (neither the
+    // request nor the terminal has a grid), "counter_exhausted", "write".
     Result<StoredRequest> Submit(ServiceRequest request, int sla_days);
     // `code` is canonical (NormaliseReceiptCode).
     Result<std::optional<StoredRequest>> FindByReceipt(std::string_view code);
@@ -140,6 +170,9 @@ class Store {
     // `received_at_unix` > 0 also records, in the same transaction, that the server received
     // the requests among them (stage "received"), so a batch costs one fsync, not one per record.
     Status MarkDelivered(const std::vector<std::string>& uuids, int64_t received_at_unix = 0);
+    // The same, with the server's own times per record, kept beside the terminal's (the stage
+    // "received" is dated by the server, and its SLA date replaces the terminal's on screen).
+    Status MarkDelivered(const std::vector<ServerReceipt>& delivered);
     Status MarkFailed(std::string_view uuid, std::string_view error,
                       int64_t next_attempt_at_monotonic_ms);
     Result<int64_t> QueueDepth();

@@ -10,9 +10,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <nlohmann/json.hpp>
-#include <set>
 
+#include "core/catalogue.h"
 #include "core/request.h"
 #include "core/request_json.h"
 #include "core/uuid.h"
@@ -36,6 +37,26 @@ std::string StringField(const json& object, const char* key) {
 bool TrueField(const json& object, const char* key) {
     const auto it = object.find(key);
     return it != object.end() && it->is_boolean() && it->get<bool>();
+}
+
+int64_t TimeField(const json& object, const char* key) {
+    int64_t at = 0;
+    return ParseIsoTime(StringField(object, key), at) ? at : 0;
+}
+
+// "Now" on the server's clock when its reply carries a Date header, else on ours: a Retry-After
+// date is a time on the server's clock, and ours may be a year off.
+int64_t ServerNowSeconds(const HttpResponse& resp, int64_t own_now_s) {
+    if (auto it = resp.headers.find("date"); it != resp.headers.end()) {
+        if (const int64_t at = ParseHttpDate(it->second); at > 0) return at;
+    }
+    return own_now_s;
+}
+
+int64_t RetryAfterOf(const HttpResponse& resp, int64_t own_now_s) {
+    const auto it = resp.headers.find("retry-after");
+    if (it == resp.headers.end()) return -1;
+    return ParseRetryAfter(it->second, ServerNowSeconds(resp, own_now_s));
 }
 
 }  // namespace
@@ -217,7 +238,7 @@ PassResult SyncWorker::UploadOnce(bool with_heartbeat) {
             sending.push_back(&rec);
             continue;
         }
-        store_.MarkFailed(rec.uuid, "bad_payload", now_ms + options_.rejected_retry_ms);
+        HoldBack(rec, "bad_payload", now_ms);
         ++r.rejected;
         log::Error("outbox record with an unreadable payload held back");
     }
@@ -244,9 +265,7 @@ PassResult SyncWorker::UploadOnce(bool with_heartbeat) {
         http_.PostJson(options_.server_url + "/api/v1/records", body, options_.token);
     if (!resp.ok()) {
         r.ok = false;
-        if (auto it = resp.headers.find("retry-after"); it != resp.headers.end()) {
-            r.retry_after_s = ParseRetryAfter(it->second, clock_.WallUnixMs() / 1000);
-        }
+        r.retry_after_s = RetryAfterOf(resp, clock_.WallUnixMs() / 1000);
         if (resp.status == 413 || resp.status == 400) {
             RefusedWholeBatch(sending, now_ms, resp.status);
         } else if (resp.status == 0 && resp.error == "timeout" && sending.size() > 1) {
@@ -273,27 +292,31 @@ PassResult SyncWorker::UploadOnce(bool with_heartbeat) {
         log::Warn("upload reply unreadable; records stay queued");
         return r;
     }
-    std::set<std::string> waiting;  // records of this batch without a result yet
-    for (const OutboxRecord* rec : sending) waiting.insert(rec->uuid);
-    std::vector<std::string> delivered;
-    int64_t server_time = clock_.WallUnixMs() / 1000;
-    if (auto t = reply.find("server_time"); t != reply.end() && t->is_string())
-        ParseIsoTime(t->get<std::string>(), server_time);
+    std::map<std::string, const OutboxRecord*> waiting;  // records without a result yet
+    for (const OutboxRecord* rec : sending) waiting[rec->uuid] = rec;
+    std::vector<ServerReceipt> delivered;
+    // The server's clock, not ours, dates "received": ours may be a year off either way.
+    int64_t server_time = 0;
+    if (!ParseIsoTime(StringField(reply, "server_time"), server_time))
+        server_time = ServerNowSeconds(resp, clock_.WallUnixMs() / 1000);
     for (const json& item : *results) {
         if (!item.is_object()) continue;
         const std::string id = StringField(item, "uuid");
         const std::string res = StringField(item, "result");
         // Only results for records of this batch count, once each (a heartbeat's result needs
         // nothing; a uuid the server made up or repeated changes nothing).
-        if (waiting.count(id) == 0) continue;
+        const auto rec = waiting.find(id);
+        if (rec == waiting.end()) continue;
         if (res == "accepted" || res == "duplicate") {
-            waiting.erase(id);
-            delivered.push_back(id);
+            const int64_t received = TimeField(item, "received_at");
+            delivered.push_back(
+                {id, received > 0 ? received : server_time, TimeField(item, "expected_at")});
+            waiting.erase(rec);
         } else if (res == "rejected" || res == "conflict") {
-            waiting.erase(id);
             std::string reason = StringField(item, "reason");
             if (reason.empty()) reason = res;
-            store_.MarkFailed(id, res + ":" + reason, now_ms + options_.rejected_retry_ms);
+            HoldBack(*rec->second, res + ":" + reason, now_ms);
+            waiting.erase(rec);
             ++r.rejected;
             log::Error("record refused by server: " + res + " reason=" + reason);
         }
@@ -309,7 +332,7 @@ PassResult SyncWorker::UploadOnce(bool with_heartbeat) {
     }
     if (!delivered.empty()) {
         // One transaction: off the queue, contact purged, stage "received" at the server's time.
-        if (auto st = store_.MarkDelivered(delivered, server_time); !st) {
+        if (auto st = store_.MarkDelivered(delivered); !st) {
             r.ok = false;
             NoteFailure("store");
             return r;
@@ -332,6 +355,20 @@ PassResult SyncWorker::UploadOnce(bool with_heartbeat) {
     return r;
 }
 
+// A record the server (or this terminal) refused waits an hour and stays in the outbox, visible
+// with its reason; the first refusal is also a staff event. A store that cannot even note it
+// leaves the record due, which only means it is offered again sooner.
+void SyncWorker::HoldBack(const OutboxRecord& record, const std::string& reason, int64_t now_ms) {
+    if (auto st = store_.MarkFailed(record.uuid, reason, now_ms + options_.rejected_retry_ms);
+        !st) {
+        log::Error("cannot hold back a refused record: " + st.error().message);
+    }
+    if (record.attempts == 0) {
+        if (auto st = store_.RecordEvent("record_refused", record.kind + " " + reason); !st)
+            log::Error("cannot record event: " + st.error().message);
+    }
+}
+
 // 413 (too many records or too many bytes) or 400 (a body the server cannot read) refuse the
 // batch as a whole. Halve it, so the records that can go do; a single record the server still
 // refuses waits as a refused record and no longer blocks the queue. After a 413 the batch never
@@ -346,8 +383,7 @@ void SyncWorker::RefusedWholeBatch(const std::vector<const OutboxRecord*>& sendi
                   " records (HTTP " + std::to_string(status) + "); sending " +
                   std::to_string(batch_limit_) + " at a time");
     } else if (sending.size() == 1) {
-        store_.MarkFailed(sending.front()->uuid, "http_" + std::to_string(status),
-                          now_ms + options_.rejected_retry_ms);
+        HoldBack(*sending.front(), "http_" + std::to_string(status), now_ms);
         log::Error("server refused a single record (HTTP " + std::to_string(status) +
                    "); retried later");
     }
@@ -364,7 +400,11 @@ PassResult SyncWorker::PullFeedOnce() {
         options_.server_url + "/api/v1/feed?cursor=" + std::to_string(cursor), options_.token);
     if (resp.status == 409 && cursor != 0) {
         // The server lost history (restored from a backup): start the feed again.
-        store_.SetSetting("feed_cursor", "0");
+        if (auto st = store_.SetSetting("feed_cursor", "0"); !st) {
+            NoteFailure("store");
+            r.ok = false;
+            return r;
+        }
         std::lock_guard lock(mutex_);
         status_.feed_cursor = 0;
         r.more = true;
@@ -373,9 +413,7 @@ PassResult SyncWorker::PullFeedOnce() {
     if (!resp.ok()) {
         // (A 409 for cursor 0 is a server out of order: asking again at once would loop.)
         r.ok = false;
-        if (auto it = resp.headers.find("retry-after"); it != resp.headers.end()) {
-            r.retry_after_s = ParseRetryAfter(it->second, clock_.WallUnixMs() / 1000);
-        }
+        r.retry_after_s = RetryAfterOf(resp, clock_.WallUnixMs() / 1000);
         NoteFailure(resp.status == 0 ? resp.error : "http_" + std::to_string(resp.status));
         return r;
     }
@@ -390,38 +428,84 @@ PassResult SyncWorker::PullFeedOnce() {
         NoteFailure("bad_reply");
         return r;
     }
+    // The cursor moves only past items that were applied (or that can never apply: malformed,
+    // for a request this terminal does not hold, an older catalogue). At the first item the
+    // store could not take, the pass stops: that item and the ones after it come again.
+    const int64_t page_end = std::atoll(next_text.c_str());
+    int64_t applied_through = cursor;  // the seq of the last item dealt with
+    bool store_failed = false;
     for (const json& item : *items) {
-        if (!item.is_object()) continue;
-        const std::string type = StringField(item, "type");
-        if (type == "request_stage") {
-            const auto stage = ParseStage(StringField(item, "stage"));
-            int64_t at = 0;
-            const std::string uuid = StringField(item, "uuid");
-            if (!stage || !ParseIsoTime(StringField(item, "at"), at) || uuid.empty()) continue;
-            auto applied =
-                store_.ApplyStageChange(uuid, *stage, at, StringField(item, "note"), "server");
-            if (applied.ok() && *applied) r.changed = true;
-        } else if (type == "catalogue") {
-            auto doc = item.find("catalogue");
-            if (doc == item.end() || !doc->is_object()) continue;
-            if (auto st = store_.SaveCatalogue(doc->dump()); st.ok()) {
-                r.changed = true;
-            } else if (st.error().code != "stale") {
-                log::Warn("feed catalogue refused: " + st.error().message);
-            }
+        const FeedOutcome outcome = ApplyFeedItem(item);
+        if (outcome == FeedOutcome::kStoreFailed) {
+            store_failed = true;
+            break;
+        }
+        if (outcome == FeedOutcome::kApplied) r.changed = true;
+        const auto seq = item.is_object() ? item.find("seq") : item.end();
+        if (seq != item.end() && seq->is_number_integer()) {
+            const int64_t s = seq->get<int64_t>();
+            if (s > applied_through && s <= page_end) applied_through = s;
         }
     }
-    const int64_t next = std::atoll(next_text.c_str());
-    store_.SetSetting("feed_cursor", std::to_string(next));
-    {
+    const int64_t next = store_failed ? applied_through : page_end;
+    if (next != cursor) {
+        if (auto st = store_.SetSetting("feed_cursor", std::to_string(next)); !st) {
+            // The items are applied; a restart asks for them again, which changes nothing.
+            log::Error("cannot save the feed cursor: " + st.error().message);
+            store_failed = true;
+        }
         std::lock_guard lock(mutex_);
         status_.feed_cursor = next;
+    }
+    if (store_failed) {
+        r.ok = false;
+        NoteFailure("store");
+        log::Warn("feed item not applied (store error); retried from cursor " +
+                  std::to_string(next));
+        return r;
     }
     // Follow "more" only while the cursor moves forward: a server that says "more" without
     // moving it would otherwise be asked again and again without a pause.
     r.more = TrueField(reply, "more") && next > cursor;
     NoteSuccess();
     return r;
+}
+
+SyncWorker::FeedOutcome SyncWorker::ApplyFeedItem(const json& item) {
+    if (!item.is_object()) return FeedOutcome::kSkipped;
+    const std::string type = StringField(item, "type");
+    if (type == "request_stage") {
+        const auto stage = ParseStage(StringField(item, "stage"));
+        int64_t at = 0;
+        const std::string uuid = StringField(item, "uuid");
+        if (!stage || !ParseIsoTime(StringField(item, "at"), at) || uuid.empty())
+            return FeedOutcome::kSkipped;
+        auto applied =
+            store_.ApplyStageChange(uuid, *stage, at, StringField(item, "note"), "server");
+        if (!applied) {
+            if (applied.error().code == "not_found") return FeedOutcome::kSkipped;
+            log::Error("feed stage change not applied: " + applied.error().message);
+            return FeedOutcome::kStoreFailed;
+        }
+        return *applied ? FeedOutcome::kApplied : FeedOutcome::kSkipped;
+    }
+    if (type == "catalogue") {
+        auto doc = item.find("catalogue");
+        if (doc == item.end() || !doc->is_object()) return FeedOutcome::kSkipped;
+        const std::string text = doc->dump();
+        // A document that can never be taken is passed over; one the store could not write is
+        // tried again.
+        if (auto parsed = ParseCatalogueJson(text); !parsed) {
+            log::Warn("feed catalogue refused: " + parsed.error().message);
+            return FeedOutcome::kSkipped;
+        }
+        auto st = store_.SaveCatalogue(text);
+        if (st.ok()) return FeedOutcome::kApplied;
+        if (st.error().code == "stale") return FeedOutcome::kSkipped;
+        log::Error("feed catalogue not saved: " + st.error().message);
+        return FeedOutcome::kStoreFailed;
+    }
+    return FeedOutcome::kSkipped;  // a kind this version does not know
 }
 
 }  // namespace gk

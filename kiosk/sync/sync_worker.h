@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <nlohmann/json_fwd.hpp>
 #include <random>
 #include <string>
 #include <thread>
@@ -73,6 +74,9 @@ class SyncWorker {
     PassResult PullFeedOnce();
 
   private:
+    enum class FeedOutcome { kApplied, kSkipped, kStoreFailed };
+    FeedOutcome ApplyFeedItem(const nlohmann::json& item);
+    void HoldBack(const OutboxRecord& record, const std::string& reason, int64_t now_ms);
     void Run();
     std::string HeartbeatJson();
     void RefusedWholeBatch(const std::vector<const OutboxRecord*>& sending, int64_t now_ms,

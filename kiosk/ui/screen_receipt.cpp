@@ -20,12 +20,19 @@ Action DrawReceipt(Ui& ui) {
         stacked ? Rect{content.x + (content.w - qr_side) * 0.5f, content.y + ui.px(560), qr_side,
                        qr_side}
                 : Rect{content.x + content.w - pad - qr_side, content.y + pad, qr_side, qr_side};
-    const std::string url = ui.state.public_url + "/t/" + receipt->receipt_code;
-    DrawQr(url, qr_r);
-    LabelCentered(
-        ui, ui.fonts.body, ui.T("receipt.scan"),
-        Rect{qr_r.x - ui.px(60), qr_r.y + qr_r.h + ui.px(8), qr_r.w + ui.px(120), ui.px(50)},
-        ui.theme.text);
+    // Without a public URL there is no link a phone could open: no QR, and a plain line that
+    // tracking is on this terminal (never a QR of a localhost or demo address).
+    if (!ui.state.public_url.empty()) {
+        const std::string url = ui.state.public_url + "/t/" + receipt->receipt_code;
+        DrawQr(url, qr_r);
+        LabelCentered(
+            ui, ui.fonts.body, ui.T("receipt.scan"),
+            Rect{qr_r.x - ui.px(60), qr_r.y + qr_r.h + ui.px(8), qr_r.w + ui.px(120), ui.px(50)},
+            ui.theme.text);
+    } else {
+        Label(ui, ui.fonts.body, ui.T("receipt.track_here"), ImVec2(qr_r.x, qr_r.y), ui.theme.text,
+              qr_r.w);
+    }
 
     const float text_w = stacked ? content.w - 2 * pad : content.w - 3 * pad - qr_side;
     float y = content.y + pad;

@@ -35,6 +35,8 @@ class AppTest : public ::testing::Test {
         ASSERT_TRUE(store.ok()) << store.error().message;
         store_ = std::move(*store);
         ASSERT_TRUE(store_->set_terminal_number(7).ok());
+        // Provisioned as enrollment leaves it: a number and a grid (there is no default grid).
+        ASSERT_TRUE(store_->set_grid_path("西安市/碑林区/张家村街道/建东社区/第3网格").ok());
         catalogue_ = ShippedCatalogue();
         app_ = std::make_unique<App>(config_, catalogue_, store_.get(), clock_);
     }

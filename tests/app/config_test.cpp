@@ -12,8 +12,39 @@ TEST(KioskConfig, EmptyFileGivesDefaults) {
     EXPECT_EQ(c->idle_timeout_s, 90);
     EXPECT_EQ(c->countdown_s, 15);
     EXPECT_EQ(c->lang, "zh");
-    EXPECT_EQ(c->public_url, "http://127.0.0.1:8080");
     EXPECT_TRUE(c->server_url.empty());
+}
+
+// A deployed terminal must not inherit demo values: no localhost tracking link (a QR no phone
+// can open) and no demo grid to file requests under.
+TEST(KioskConfig, DefaultsCarryNoDemoValues) {
+    auto c = ParseKioskConfig("");
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    EXPECT_EQ(c->public_url, "") << "no demo tracking URL";
+    EXPECT_EQ(c->grid_path, "") << "no demo grid";
+    EXPECT_FALSE(c->allow_insecure_http);
+}
+
+// One rule (core/server_url.h): https:// anywhere, http:// only to loopback unless the
+// operator says allow_insecure_http = true.
+TEST(KioskConfig, HttpOffLoopbackNeedsAllowInsecureHttp) {
+    for (const char* key : {"url", "public_url"}) {
+        const std::string line = std::string("[server]\n") + key + " = \"http://gk.example.cn\"\n";
+        auto refused = ParseKioskConfig(line);
+        ASSERT_FALSE(refused.ok()) << key;
+        EXPECT_NE(refused.error().message.find(std::string("server.") + key), std::string::npos)
+            << refused.error().message;
+        auto allowed = ParseKioskConfig(line + "allow_insecure_http = true\n");
+        ASSERT_TRUE(allowed.ok()) << allowed.error().message;
+        EXPECT_TRUE(allowed->allow_insecure_http);
+    }
+    auto loopback = ParseKioskConfig(
+        "[server]\nurl = \"http://127.0.0.1:9000\"\npublic_url = \"http://[::1]:8080/\"\n");
+    ASSERT_TRUE(loopback.ok()) << loopback.error().message;
+    EXPECT_EQ(loopback->public_url, "http://[::1]:8080");
+    auto bad = ParseKioskConfig("[server]\nallow_insecure_http = \"yes\"\n");
+    ASSERT_FALSE(bad.ok());
+    EXPECT_NE(bad.error().message.find("server.allow_insecure_http"), std::string::npos);
 }
 
 TEST(KioskConfig, ReadsEveryKey) {

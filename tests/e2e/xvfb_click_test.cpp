@@ -73,7 +73,9 @@ TEST(EndToEnd, RealClicksThroughXvfbThenSigterm) {
 
     const fs::path data = dir.path() / "data", dump = dir.path() / "layout.json";
     fs::create_directories(data);
-    WriteFile(data / "gridkiosk.toml", "[terminal]\nnumber = 7\n");
+    WriteFile(
+        data / "gridkiosk.toml",
+        "[terminal]\nnumber = 7\ngrid_path = \"西安市/碑林区/长安路街道/书院门社区/第三网格\"\n");
     Process app({KioskBinary(), "--data-dir", data.string(), "--windowed", "1920x1080",
                  "--layout-dump", dump.string()},
                 {{"DISPLAY", display},

@@ -90,12 +90,18 @@ class AdminTest : public ::testing::Test {
         fresh_ = MakeRequest(terminal_.terminal_number, 0);
         old_ = MakeRequest(terminal_.terminal_number, 1, "repair.streetlight",
                            NowSeconds() - 10 * 86400);
-        other_grid_ = MakeRequest(terminal_.terminal_number, 2);
-        other_grid_.grid_path = "西安市/碑林区/张家村街道/东关社区/第1网格";
-        auto res = server_.Client().Post(
-            "/api/v1/records", Bearer(terminal_.token),
-            Batch({RequestRecord(fresh_), RequestRecord(old_), RequestRecord(other_grid_)}).dump(),
-            "application/json");
+        // A terminal files only into its own grid: the other grid's request comes from a
+        // terminal enrolled there.
+        const std::string other_grid = "西安市/碑林区/张家村街道/东关社区/第1网格";
+        const Enrollment other = server_.Enroll("dg-01", other_grid);
+        other_grid_ = MakeRequest(other.terminal_number, 0);
+        other_grid_.grid_path = other_grid;
+        auto res = server_.Client().Post("/api/v1/records", Bearer(terminal_.token),
+                                         Batch({RequestRecord(fresh_), RequestRecord(old_)}).dump(),
+                                         "application/json");
+        ASSERT_TRUE(res && res->status == 200);
+        res = server_.Client().Post("/api/v1/records", Bearer(other.token),
+                                    Batch({RequestRecord(other_grid_)}).dump(), "application/json");
         ASSERT_TRUE(res && res->status == 200);
     }
     json AdminGet(const std::string& path, int status = 200) {
@@ -195,7 +201,7 @@ TEST_F(AdminTest, AdminApiMakesEnrollCodesAndPublishesCatalogues) {
         client.Post("/api/v1/enroll", json{{"code", json::parse(code->body)["code"]}}.dump(),
                     "application/json");
     ASSERT_TRUE(enroll && enroll->status == 200);
-    EXPECT_EQ(json::parse(enroll->body)["terminal_number"], 2);
+    EXPECT_EQ(json::parse(enroll->body)["terminal_number"], 3);  // after zjc-01 and dg-01
 
     std::ifstream in(std::string(GK_ASSETS_DIR) + "/catalogue.json");
     json catalogue = json::parse(in);

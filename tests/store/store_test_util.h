@@ -49,6 +49,8 @@ inline ServiceRequest SampleRequest(std::string building = "3号楼", std::strin
     r.contact.name = "张秀英";
     r.contact.phone = "13912345678";
     r.lang = "zh";
+    r.grid_path = "西安市/碑林区/张家村街道/建东社区/第3网格";  // the terminal's grid, as the
+                                                                // wizard fills it in
     return r;
 }
 

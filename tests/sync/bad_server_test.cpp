@@ -18,6 +18,7 @@
 #include <random>
 #include <thread>
 
+#include "core/request_json.h"
 #include "core/uuid.h"
 #include "platform/database.h"
 #include "tests/sync/sync_fixture.h"
@@ -558,6 +559,66 @@ TEST(BadServerLoopTest, NonsenseIsNotAnsweredWithATightLoop) {
     EXPECT_LT(fake.feed_hits.load(), 40);
     EXPECT_EQ(QueueDepthOf(*store), 40);
     EXPECT_EQ(worker.status().delivered, 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// [SECTION] Times
+// ---------------------------------------------------------------------------------------------
+
+// The server's Date says 10:00:00 and its Retry-After names 10:00:05: five seconds, on the
+// server's clock, whether the terminal's clock is a year behind (which read it as a year: an
+// hour's stall after clamping) or a year ahead (which read it as nothing: a retry at once).
+TEST_F(BadServerTest, RetryAfterDateIsMeasuredAgainstTheServersDate) {
+    const auto busy = [](const httplib::Request&, httplib::Response& res) {
+        res.status = 503;
+        res.set_header("Date", "Tue, 01 Dec 2026 10:00:00 GMT");
+        res.set_header("Retry-After", "Tue, 01 Dec 2026 10:00:05 GMT");
+        res.set_content("{}", "application/json");
+    };
+    fake_.OnRecords(busy);
+    fake_.OnFeed(busy);
+    constexpr int64_t kServerNowMs = 1796119200000;  // 2026-12-01T10:00:00Z
+    constexpr int64_t kYearMs = 365LL * 86400 * 1000;
+    for (const int64_t offset : {-kYearMs, kYearMs, int64_t{0}}) {
+        SimulatedClock terminal_clock(kServerNowMs + offset);
+        SyncWorker worker(options_, *store_, terminal_clock, nullptr);
+        const PassResult upload = worker.UploadOnce(false);
+        EXPECT_FALSE(upload.ok);
+        EXPECT_EQ(upload.retry_after_s, 5) << "terminal clock off by " << offset << " ms";
+        const PassResult feed = worker.PullFeedOnce();
+        EXPECT_FALSE(feed.ok);
+        EXPECT_EQ(feed.retry_after_s, 5) << "terminal clock off by " << offset << " ms";
+    }
+}
+
+// The upload reply's own times for each record are kept beside the terminal's: the receipt
+// shows the server's SLA date, and "received" carries the server's time.
+TEST_F(BadServerTest, ServersTimesFromTheUploadReplyAreKept) {
+    fake_.OnRecords([](const httplib::Request& req, httplib::Response& res) {
+        json results = json::array();
+        for (const auto& u : UuidsIn(req.body)) {
+            results.push_back({{"uuid", u},
+                               {"result", "accepted"},
+                               {"received_at", "2026-12-01T18:00:00+08:00"},
+                               {"expected_at", "2026-12-08T18:00:00+08:00"}});
+        }
+        res.set_content(
+            json{{"results", results}, {"server_time", "2026-12-01T18:00:01+08:00"}}.dump(),
+            "application/json");
+    });
+    SyncWorker worker(options_, *store_, clock_, nullptr);
+    ASSERT_EQ(worker.UploadOnce(false).delivered, 5u);
+    int64_t received = 0, expected = 0;
+    ASSERT_TRUE(ParseIsoTime("2026-12-01T18:00:00+08:00", received));
+    ASSERT_TRUE(ParseIsoTime("2026-12-08T18:00:00+08:00", expected));
+    auto found = store_->FindByUuid(uuids_[0]);
+    ASSERT_TRUE(found.ok() && found->has_value());
+    EXPECT_EQ((*found)->server_received_at_unix, received);
+    EXPECT_EQ((*found)->server_due_at_unix, expected);
+    EXPECT_EQ((*found)->sla_due_at_unix, expected);
+    EXPECT_EQ((*found)->terminal_due_at_unix, kStartWallMs / 1000 + kSlaDays * 86400);
+    EXPECT_EQ((*found)->stage, Stage::kReceived);
+    EXPECT_EQ((*found)->history.back().at_unix, received);
 }
 
 }  // namespace

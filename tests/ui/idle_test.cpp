@@ -88,7 +88,7 @@ TEST(Idle, CountdownHidesEverythingButMoreTime) {
 
 TEST(Idle, ConfiguredTimeoutsApply) {
     Kiosk k;
-    k.WriteConfig("[terminal]\nnumber = 7\n[ui]\nidle_timeout_s = 30\ncountdown_s = 10\n");
+    k.WriteConfig(kTestTerminalToml + "[ui]\nidle_timeout_s = 30\ncountdown_s = 10\n");
     const std::string s = kStart + Steps({
                                        "tap home.track",
                                        "wait 19000",

@@ -262,12 +262,18 @@ struct RunOptions {
     }
 };
 
+// What the default config says: terminal 7 in a test grid, tracking links to a local server.
+// (The terminal's own defaults carry no grid and no public URL: they are test values here.)
+inline const std::string kTestTerminalToml =
+    "[terminal]\nnumber = 7\ngrid_path = \"西安市/碑林区/长安路街道/书院门社区/第三网格\"\n";
+inline const std::string kTestServerToml = "[server]\npublic_url = \"http://127.0.0.1:8080\"\n";
+
 // A terminal with its own data folder. The default config provisions it as terminal 7.
 class Kiosk {
   public:
     Kiosk() : data_dir_(dir_.path() / "data"), shots_dir_(dir_.path() / "shots") {
         fs::create_directories(data_dir_);
-        WriteConfig("[terminal]\nnumber = 7\n");
+        WriteConfig(kTestTerminalToml + kTestServerToml);
     }
 
     const fs::path& root() const { return dir_.path(); }

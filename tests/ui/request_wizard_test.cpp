@@ -1,6 +1,6 @@
 // The request wizard end to end: the receipt's QR code and code against what the database
-// holds, English and a configured public URL, Back keeping what was typed, and the idle wipe
-// forgetting the draft.
+// holds, English and a configured public URL, no QR without a public URL, no request without a
+// grid, Back keeping what was typed, and the idle wipe forgetting the draft.
 #include <regex>
 
 #include "kiosk_runner.h"
@@ -59,9 +59,8 @@ TEST(RequestWizard, EnglishReceiptShowsTheStoredCodeAndQrFollowsPublicUrl) {
     ASSERT_EQ(init.exit_code, 0) << init.Describe();
     fs::copy(original.data_dir(), copy.data_dir(),
              fs::copy_options::recursive | fs::copy_options::overwrite_existing);
-    copy.WriteConfig(
-        "[terminal]\nnumber = 7\n"
-        "[server]\npublic_url = \"https://grid.example.cn/kiosk/\"\n");
+    copy.WriteConfig(kTestTerminalToml +
+                     "[server]\npublic_url = \"https://grid.example.cn/kiosk/\"\n");
 
     WizardInput in;
     in.description = "Streetlight out by gate 2";
@@ -93,6 +92,42 @@ TEST(RequestWizard, EnglishReceiptShowsTheStoredCodeAndQrFollowsPublicUrl) {
     Db db2(copy.db_path());
     EXPECT_EQ(OnlyReceiptCode(db2), code);
     EXPECT_EQ(DecodeQr(copy.shot("receipt")), "https://grid.example.cn/kiosk/t/" + code);
+}
+
+// A terminal with no public URL (none configured, none from enrollment) never prints a QR that
+// no phone can open: the receipt says tracking is on this terminal, in both languages.
+TEST(RequestWizard, WithoutPublicUrlTheReceiptHasNoQrAndSaysTrackingIsHere) {
+    for (const char* lang : {"zh", "en"}) {
+        Kiosk k;
+        k.WriteConfig(kTestTerminalToml + "[ui]\nlang = \"" + lang + "\"\n");
+        const WizardInput in;
+        const KioskRun run = k.Run(kStart + WizardSteps(in) +
+                                   Steps({
+                                       "expect_text " + Text(lang, "receipt.title"),
+                                       "expect_text " + Text(lang, "receipt.track_here"),
+                                       "screenshot receipt",
+                                       "quit",
+                                   }));
+        ASSERT_EQ(run.exit_code, 0) << lang << ": " << run.Describe();
+        EXPECT_EQ(DecodeQr(k.shot("receipt")), "") << lang << ": no QR without a public URL";
+    }
+}
+
+// With no grid (none configured, not enrolled) the terminal takes no request: nothing is filed
+// under a made-up grid.
+TEST(RequestWizard, WithoutGridNoRequestIsStored) {
+    Kiosk k;
+    k.WriteConfig("[terminal]\nnumber = 7\n");
+    WizardInput in;
+    in.submit = false;
+    const KioskRun run =
+        k.Run(kStart + WizardSteps(in) +
+              Steps({"tap request.submit", "expect_screen request.review",
+                     "expect_text " + Text("zh", "error.not_provisioned"), "quit"}));
+    ASSERT_EQ(run.exit_code, 0) << run.Describe();
+    Db db(k.db_path());
+    ASSERT_TRUE(db.ok()) << db.error();
+    EXPECT_EQ(db.Int("SELECT count(*) FROM requests"), 0);
 }
 
 TEST(RequestWizard, BackAndForthKeepsWhatWasTyped) {
