@@ -112,6 +112,9 @@ Result<StoredRequest> Store::Submit(ServiceRequest request, int sla_days) {
     if (terminal_number_ == 0) {
         return Error{"no_terminal_number", "terminal number not provisioned"};
     }
+    if (!HoldSpaceReserve()) {
+        return Error{"disk_full", "too little free space to hold the space reserve"};
+    }
     Transaction tx(*db_);
     if (!tx.began()) return Error{"write", "begin: " + db_->LastErrorMessage()};
 
