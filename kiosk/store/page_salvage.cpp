@@ -13,6 +13,7 @@
 #include <array>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -431,6 +432,12 @@ PageSalvage ReadPages(const std::string& db_path, const std::string& wal_path, i
     if (file.empty() && wal.pages.empty()) return out;
     const uint32_t page_size = GuessPageSize(file, wal.header_ok ? wal.page_size : 0);
     if (wal.header_ok && wal.page_size != page_size) wal.pages.clear();
+    // A WAL frame adds at most one page past the file's end: a larger number is garbage (and
+    // would make the scan below walk billions of pages).
+    const uint64_t max_page = file.size() / page_size + wal.pages.size() + 1;
+    for (auto it = wal.pages.begin(); it != wal.pages.end();) {
+        it = it->first > max_page ? wal.pages.erase(it) : std::next(it);
+    }
     uint32_t reserved = 0;
     bool header_sane = false;
     if (file.size() >= 100) {

@@ -232,6 +232,10 @@ TableCount CopyPageRows(Database& db, const char* table, const std::vector<Colum
     const std::vector<ColumnInfo> ours = ColumnsOf(db, table);
     std::map<size_t, Statement> inserts;  // by the number of values in the row
     for (const PageRow* row : rows) {
+        if (row->values.size() > old_columns.size()) {  // not a row of this table after all
+            ++count.failed;
+            continue;
+        }
         auto it = inserts.find(row->values.size());
         if (it == inserts.end()) {
             std::string names;

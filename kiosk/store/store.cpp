@@ -315,7 +315,9 @@ Status Store::RebuildDamaged(const std::string& path, const std::string& damage,
     RemoveDatabaseFiles(rebuild_path);
     std::vector<std::string> personal;  // contact details seen, to scrub from the aside copy
     {
-        auto fresh = Database::Open(rebuild_path);
+        Database::Options fresh_options;
+        fresh_options.exclusive_locking = !report.shared_memory;  // no room for a -shm
+        auto fresh = Database::Open(rebuild_path, fresh_options);
         if (!fresh) return Error{"open", "cannot create a new database: " + fresh.error().message};
         if (auto s = MigrateStore(**fresh, LatestStoreVersion()); !s) {
             return Error{"open", s.error().message};
