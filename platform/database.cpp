@@ -3,7 +3,9 @@
 // scope exit). SQLite result codes become Error codes here and nowhere else.
 #include "platform/database.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <string>
 
@@ -68,6 +70,13 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path, const 
         flags |= SQLITE_OPEN_READWRITE;
         if (options.create) flags |= SQLITE_OPEN_CREATE;
     }
+    // A new file is owner-only whatever the umask: databases here hold personal data and
+    // secrets, and SQLite gives the -wal and -shm the database file's mode.
+    if (options.create && !options.read_only && path.rfind("file:", 0) != 0 && path != ":memory:" &&
+        !path.empty()) {
+        const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd >= 0) ::close(fd);  // EEXIST and other failures: sqlite3_open_v2 reports them
+    }
     sqlite3* raw = nullptr;
     int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
     if (rc != SQLITE_OK) {
@@ -79,10 +88,15 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path, const 
     sqlite3_extended_result_codes(raw, 1);
     sqlite3_busy_timeout(raw, options.busy_timeout_ms);
 
+    if (options.exclusive_locking) {
+        rc = RunPragma(raw, "PRAGMA locking_mode=EXCLUSIVE");
+        if (rc != SQLITE_OK) return ErrorFor(raw, rc, "pragma");
+    }
     // The first read of the file: a non-database or a damaged header shows up here.
     rc = RunPragma(raw, "PRAGMA schema_version");
     if (rc != SQLITE_OK) {
         if (IsNotADatabase(rc)) return Error{"not_a_database", sqlite3_errmsg(raw)};
+        if ((rc & 0xFF) == SQLITE_IOERR) return ErrorFor(raw, rc, "io");
         return ErrorFor(raw, rc, "open");
     }
     if (options.wal && !options.read_only) {

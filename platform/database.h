@@ -26,12 +26,17 @@ class Database {
         int busy_timeout_ms = 5000;
         bool wal = true;  // journal_mode=WAL
         bool synchronous_full = true;
+        // locking_mode=EXCLUSIVE before the first read: the WAL index lives in heap memory
+        // and no -shm file is made or grown (for a disk too full for one). Only this
+        // connection can use the file until it closes.
+        bool exclusive_locking = false;
     };
 
     // Opens (and configures) a database file: busy_timeout, journal_mode=WAL and
     // synchronous=FULL as the options say, foreign_keys=ON always. A cheap read of the header
     // (PRAGMA schema_version) catches a file that is not a database or is damaged at page 1.
-    // Error codes: "open", "not_a_database", "pragma". Paths starting with "file:" are URIs.
+    // Error codes: "open", "not_a_database", "io" (an I/O error at the first read, e.g. no room
+    // for the -shm), "pragma". Paths starting with "file:" are URIs. A file it creates is 0600.
     static Result<std::unique_ptr<Database>> Open(const std::string& path, const Options& options);
     static Result<std::unique_ptr<Database>> Open(const std::string& path) {
         return Open(path, Options{});

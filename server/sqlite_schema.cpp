@@ -6,8 +6,10 @@
 
 #include <array>
 #include <string>
+#include <vector>
 
 #include "platform/database.h"
+#include "platform/migrations.h"
 
 namespace gk::server {
 namespace {
@@ -133,18 +135,16 @@ CREATE INDEX requests_updated ON requests(stage, updated_at) WHERE purged_at IS 
 }  // namespace
 
 Status MigrateSqliteSchema(Database& db) {
-    const int current = db.user_version();
-    for (int i = current; i < static_cast<int>(kMigrations.size()); ++i) {
-        Transaction tx(db);
-        if (!tx.began()) return Error{"migrate", "cannot begin: " + db.LastErrorMessage()};
-        if (auto st = db.Exec(kMigrations[i]); !st) {
-            return Error{"migrate",
-                         "migration " + std::to_string(i + 1) + ": " + st.error().message};
+    // The runner both programs share: it refuses a file whose version cannot be read or is
+    // newer than this build knows ("too_new"), instead of indexing past the list.
+    static const std::vector<Migration> migrations = [] {
+        std::vector<Migration> list;
+        for (size_t i = 0; i < kMigrations.size(); ++i) {
+            list.push_back({static_cast<int>(i + 1), kMigrations[i]});
         }
-        if (auto st = db.set_user_version(i + 1); !st) return Error{"migrate", st.error().message};
-        if (auto st = tx.Commit(); !st) return Error{"migrate", st.error().message};
-    }
-    return Ok{};
+        return list;
+    }();
+    return RunMigrations(db, migrations);
 }
 
 }  // namespace gk::server

@@ -528,22 +528,7 @@ Status SqliteStorage::Commit(Transaction& tx) {
     return Error{code, "commit failed and was rolled back: " + st.error().message};
 }
 
-CachedStatement SqliteStorage::Cached(std::string_view sql) {
-    auto it = statements_.find(sql);
-    if (it == statements_.end()) {
-        auto q = db_->Prepare(sql);
-        if (!q) return CachedStatement(q.error());
-        it = statements_.emplace(std::string(sql), CacheEntry{std::move(*q)}).first;
-    }
-    CacheEntry& entry = it->second;
-    if (entry.in_use) {  // the same SQL held further up the stack: a one-off statement
-        auto q = db_->Prepare(sql);
-        if (!q) return CachedStatement(q.error());
-        return CachedStatement(std::move(*q));
-    }
-    entry.in_use = true;
-    return CachedStatement(&entry.statement, &entry.in_use);
-}
+CachedStatement SqliteStorage::Cached(std::string_view sql) { return statements_.Borrow(sql); }
 
 Status SqliteStorage::RunCached(std::string_view sql) {
     auto q = Cached(sql);

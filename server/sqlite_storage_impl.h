@@ -17,6 +17,7 @@
 
 #include "core/request_json.h"
 #include "platform/database.h"
+#include "platform/statement_cache.h"
 #include "server/storage.h"
 
 namespace gk::server::sqlite {
@@ -47,48 +48,12 @@ inline Result<StoredRequest> ReadRequestRow(Statement& s) {
     return out;
 }
 
-// A statement from SqliteStorage's cache, held for one use: reset (bindings cleared, read lock
-// released) when the holder goes out of scope. Reads like Result<Statement>: test it, then ->.
-class CachedStatement {
-  public:
-    CachedStatement(Statement* stmt, bool* in_use) : stmt_(stmt), in_use_(in_use) {}
-    explicit CachedStatement(Statement owned)
-        : owned_(std::make_unique<Statement>(std::move(owned))), stmt_(owned_.get()) {}
-    explicit CachedStatement(Error error) : error_(std::move(error)) {}
-    CachedStatement(CachedStatement&& o) noexcept
-        : owned_(std::move(o.owned_)),
-          stmt_(o.stmt_),
-          in_use_(o.in_use_),
-          error_(std::move(o.error_)) {
-        o.stmt_ = nullptr;
-        o.in_use_ = nullptr;
-    }
-    CachedStatement(const CachedStatement&) = delete;
-    CachedStatement& operator=(const CachedStatement&) = delete;
-    CachedStatement& operator=(CachedStatement&&) = delete;
-    ~CachedStatement() {
-        if (stmt_ && in_use_) {
-            // Reset repeats the last step's error, which the holder has already seen and
-            // handled; the statement is reusable either way.
-            (void)stmt_->Reset();
-            *in_use_ = false;
-        }
-    }
-    explicit operator bool() const { return stmt_ != nullptr; }
-    const Error& error() const { return error_; }
-    Statement* operator->() { return stmt_; }
-    Statement& operator*() { return *stmt_; }
-
-  private:
-    std::unique_ptr<Statement> owned_;  // a one-off, when the cached one is already in use
-    Statement* stmt_ = nullptr;
-    bool* in_use_ = nullptr;
-    Error error_;
-};
+// The statement cache both programs share (platform/statement_cache.h).
+using CachedStatement = gk::CachedStatement;
 
 class SqliteStorage final : public Storage {
   public:
-    explicit SqliteStorage(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+    explicit SqliteStorage(std::unique_ptr<Database> db) : db_(std::move(db)), statements_(*db_) {}
 
     Status Migrate() override;
     Status InitKeys(const ServerKeys& keys) override;
@@ -162,19 +127,9 @@ class SqliteStorage final : public Storage {
     CachedStatement Cached(std::string_view sql);
     Status RunCached(std::string_view sql);
 
-    struct CacheEntry {
-        Statement statement;
-        bool in_use = false;
-    };
-
     std::mutex mutex_;
     std::unique_ptr<Database> db_;
-    // After db_, so the statements are finalised before the connection closes.
-    struct SqlHash {
-        using is_transparent = void;
-        size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
-    };
-    std::unordered_map<std::string, CacheEntry, SqlHash, std::equal_to<>> statements_;
+    StatementCache statements_;  // after db_, so the statements are finalised first
 };
 
 }  // namespace gk::server::sqlite

@@ -118,21 +118,7 @@ const std::vector<Migration>& StoreMigrations() {
 int LatestStoreVersion() { return StoreMigrations().back().version; }
 
 Status MigrateStore(Database& db, int target_version) {
-    const int current = db.user_version();
-    if (current < 0) return Error{"migrate", "cannot read user_version: " + db.LastErrorMessage()};
-    for (const Migration& m : StoreMigrations()) {
-        if (m.version <= current) continue;
-        if (m.version > target_version) break;
-        const std::string where = "migration " + std::to_string(m.version) + ": ";
-        Transaction tx(db);
-        if (!tx.began()) return Error{"migrate", where + "begin: " + db.LastErrorMessage()};
-        if (auto s = db.Exec(m.sql); !s) return Error{"migrate", where + s.error().message};
-        if (auto s = db.set_user_version(m.version); !s) {
-            return Error{"migrate", where + s.error().message};
-        }
-        if (auto s = tx.Commit(); !s) return Error{"migrate", where + s.error().message};
-    }
-    return Ok{};
+    return RunMigrations(db, StoreMigrations(), target_version);
 }
 
 }  // namespace gk

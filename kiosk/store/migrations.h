@@ -7,19 +7,16 @@
 
 #include "core/result.h"
 #include "platform/database.h"
+#include "platform/migrations.h"
 
 namespace gk {
-
-struct Migration {
-    int version;      // 1, 2, ... in order, never renumbered
-    std::string sql;  // one or more statements
-};
 
 const std::vector<Migration>& StoreMigrations();
 int LatestStoreVersion();
 
 // Applies the migrations above the file's user_version, up to `target_version` (tests stop
-// early to make an "old" file). Error code "migrate" names the version that failed.
+// early to make an "old" file), with the runner both programs share (platform/migrations.h).
+// Error codes "migrate" (names the version that failed) and "too_new".
 Status MigrateStore(Database& db, int target_version);
 
 // Fills requests.building_key/unit_key from building/unit where they are empty: used by

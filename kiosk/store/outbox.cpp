@@ -1,7 +1,9 @@
 // The outbox the sync worker drains: due records in order, delivery (which also purges the
 // contact details the server now holds) and failure bookkeeping.
+#include "kiosk/store/space_reserve.h"
 #include "kiosk/store/store.h"
 #include "kiosk/store/store_internal.h"
+#include "platform/log.h"
 
 namespace gk {
 namespace {
@@ -51,6 +53,16 @@ Status Store::MarkDelivered(const std::vector<std::string>& uuids, int64_t recei
 
 Status Store::MarkDelivered(const std::vector<ServerReceipt>& delivered) {
     std::lock_guard lock(mutex_);
+    auto status = MarkDeliveredLocked(uuids, received_at_unix);
+    // A full disk: the space reserve goes back to the file system so the queue still drains.
+    if (!status && status.error().code == "disk_full" && ReleaseSpaceReserve(reserve_path_)) {
+        log::Warn("disk full: space reserve released to record deliveries");
+        status = MarkDeliveredLocked(uuids, received_at_unix);
+    }
+    return status;
+}
+
+Status Store::MarkDeliveredLocked(const std::vector<std::string>& uuids, int64_t received_at_unix) {
     Transaction tx(*db_);
     if (!tx.began()) return Error{"write", "begin: " + db_->LastErrorMessage()};
     const int64_t now = NowUnix();

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/result.h"
 #include "platform/database.h"
@@ -35,6 +36,9 @@ struct SalvageReport {
     int64_t recovered = 0;   // rows carried over
     int64_t unreadable = 0;  // rows, or row slots, that could not be read or written
     std::string summary;     // "requests 12, stage_history 15, ...": counts only
+    // Contact names, phones and relations seen in the damaged file, for ScrubPersonalData.
+    // Held in memory only; never logged.
+    std::vector<std::string> personal;
 };
 
 // Copies readable rows of `damaged_path` into `db` (new, at the latest schema), then makes
@@ -45,6 +49,13 @@ struct SalvageReport {
 // afterwards) so the damaged file's bytes stay exactly as found.
 SalvageReport SalvageInto(Database& db, const std::string& damaged_path,
                           const std::string& scratch_path);
+
+// Overwrites, in the damaged file kept aside at `aside` (and its -wal), every occurrence of
+// the `personal` values and of anything shaped like a mobile number, with filler of the same
+// length (the pages keep their structure). What salvage carried over lives on in the new file,
+// where it is purged once uploaded; the copy kept for a later look must not keep it forever.
+// Best effort: a value split across overflow pages may survive. Returns bytes overwritten.
+int64_t ScrubPersonalData(const std::string& aside, const std::vector<std::string>& personal);
 
 // Receipt counters skipped after a recovery, for when the counter mark file is lost too:
 // codes issued from rows that could not be read must never be issued again.

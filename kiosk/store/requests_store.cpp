@@ -130,6 +130,9 @@ Result<StoredRequest> Store::Submit(ServiceRequest request, int sla_days) {
         // Never a made-up grid: a request must reach the staff of the grid it came from.
         return Error{"no_grid_path", "terminal has no grid (not enrolled, none configured)"};
     }
+    if (!HoldSpaceReserve()) {
+        return Error{"disk_full", "too little free space to hold the space reserve"};
+    }
     Transaction tx(*db_);
     if (!tx.began()) return Error{"write", "begin: " + db_->LastErrorMessage()};
 

@@ -22,12 +22,17 @@
 #include "core/result.h"
 #include "platform/clock.h"
 #include "platform/database.h"
+#include "platform/statement_cache.h"
 
 namespace gk {
 
 struct StoreOptions {
     int64_t max_queue = 10000;       // outbox rows; Submit refuses with "queue_full" beyond
     int64_t max_database_bytes = 0;  // 0 = no cap; else SQLite refuses growth ("disk_full")
+    // Bytes kept aside in DIR/gridkiosk.reserve (space_reserve.h); 0 = none. Submit refuses
+    // ("disk_full") while the reserve cannot be held; a start or an upload on a full disk
+    // gives it back so that the queue still drains.
+    int64_t space_reserve_bytes = 4 * 1024 * 1024;
 };
 
 // What Store::Open found and did, for the log and the staff screen.
@@ -39,6 +44,8 @@ struct OpenReport {
     std::string damage;           // why it was moved: "not_a_database" or quick_check's line
     int64_t rows_recovered = 0;   // rows carried over from the damaged file
     int64_t rows_unreadable = 0;  // rows seen there that could not be carried over
+    bool low_space = false;       // started on a nearly full disk: new requests refused
+    bool shared_memory = true;    // false: locking_mode=EXCLUSIVE, no -shm (disk too full)
 };
 
 struct StageEntry {
@@ -189,6 +196,9 @@ class Store {
     static Status RebuildDamaged(const std::string& path, const std::string& damage, Clock& clock,
                                  OpenReport& report);
     Status LoadIdentity();
+    // Room for a new request: the space reserve is held, or can be made now.
+    bool HoldSpaceReserve();
+    Status MarkDeliveredLocked(const std::vector<std::string>& uuids, int64_t received_at_unix);
     Result<Statement*> Prepared(const char* sql);
     Status PutSetting(std::string_view key, std::string_view value);
     Status RecordEventLocked(std::string_view kind, std::string_view detail);
@@ -199,13 +209,15 @@ class Store {
 
     mutable std::mutex mutex_;
     std::unique_ptr<Database> db_;
-    std::map<const char*, Statement> statements_;  // keyed by the SQL literal's address
+    StatementCache statements_;  // after db_: the statements go before the connection
     Clock& clock_;
     StoreOptions options_;
     OpenReport report_;
     std::string path_;
     std::string counter_mark_path_;  // DIR/gridkiosk.counter
-    int64_t counter_reserved_ = 0;   // receipt counters up to this are covered by the mark
+    std::string data_dir_;
+    std::string reserve_path_;      // DIR/gridkiosk.reserve
+    int64_t counter_reserved_ = 0;  // receipt counters up to this are covered by the mark
     // Identity, mirrored from the settings table.
     uint32_t terminal_number_ = 0;
     ReceiptSecret secret_{};

@@ -1,6 +1,9 @@
-// A receipt is shown only after the record is durable: a process killed right after Submit
-// returned loses nothing. Each child opens the store, submits, reports the receipt code
+// Crash consistency: a process killed right after Submit returned loses nothing and leaves a
+// file that opens without repair. Each child opens the store, submits, reports the receipt code
 // through a pipe and kills itself with SIGKILL before any clean shutdown.
+//
+// What this cannot show: power-loss durability. The OS page cache survives a killed process,
+// so this passes even with synchronous=OFF; power_cut_test.cpp covers lost unsynced writes.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -37,7 +40,7 @@ std::string ReadLine(int fd) {
     return line;
 }
 
-TEST(StoreDurability, ReceiptSurvivesSigkillRightAfterSubmit) {
+TEST(StoreCrashConsistency, ReceiptSurvivesSigkillRightAfterSubmit) {
     TempDir dir;
     std::vector<std::string> codes;
     for (int i = 0; i < 5; ++i) {
