@@ -53,16 +53,16 @@ Status Store::MarkDelivered(const std::vector<std::string>& uuids, int64_t recei
 
 Status Store::MarkDelivered(const std::vector<ServerReceipt>& delivered) {
     std::lock_guard lock(mutex_);
-    auto status = MarkDeliveredLocked(uuids, received_at_unix);
+    auto status = MarkDeliveredLocked(delivered);
     // A full disk: the space reserve goes back to the file system so the queue still drains.
     if (!status && status.error().code == "disk_full" && ReleaseSpaceReserve(reserve_path_)) {
         log::Warn("disk full: space reserve released to record deliveries");
-        status = MarkDeliveredLocked(uuids, received_at_unix);
+        status = MarkDeliveredLocked(delivered);
     }
     return status;
 }
 
-Status Store::MarkDeliveredLocked(const std::vector<std::string>& uuids, int64_t received_at_unix) {
+Status Store::MarkDeliveredLocked(const std::vector<ServerReceipt>& delivered) {
     Transaction tx(*db_);
     if (!tx.began()) return Error{"write", "begin: " + db_->LastErrorMessage()};
     const int64_t now = NowUnix();

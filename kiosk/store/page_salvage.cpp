@@ -364,6 +364,8 @@ bool DecodeRecord(const Bytes& payload, PageRow& row) {
             case 11:
                 return false;
             default: {
+                // A damaged varint can be any 64-bit value, negative included.
+                if (type < 12) return false;
                 const int64_t len = (type - 12) / 2;
                 if (len > end - data) return false;
                 width = static_cast<int>(len);

@@ -198,7 +198,7 @@ class Store {
     Status LoadIdentity();
     // Room for a new request: the space reserve is held, or can be made now.
     bool HoldSpaceReserve();
-    Status MarkDeliveredLocked(const std::vector<std::string>& uuids, int64_t received_at_unix);
+    Status MarkDeliveredLocked(const std::vector<ServerReceipt>& delivered);
     Result<Statement*> Prepared(const char* sql);
     Status PutSetting(std::string_view key, std::string_view value);
     Status RecordEventLocked(std::string_view kind, std::string_view detail);

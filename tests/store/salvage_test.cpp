@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <random>
 #include <set>
@@ -214,9 +215,13 @@ TEST(StoreSalvage, PageReaderSurvivesRandomDamage) {
     }
     const std::string clean = test::ReadFile(dir.db());
     ASSERT_GT(wal.size(), 32u);
-    std::mt19937 rng(7);
+    // GK_SALVAGE_SEED / GK_SALVAGE_ROUNDS widen the search by hand (CI runs the default).
+    const char* seed_env = std::getenv("GK_SALVAGE_SEED");
+    const char* rounds_env = std::getenv("GK_SALVAGE_ROUNDS");
+    std::mt19937 rng(seed_env ? static_cast<unsigned>(std::atoi(seed_env)) : 7u);
+    const int rounds = rounds_env ? std::atoi(rounds_env) : 150;
     const std::string damaged = dir.path() + "/damaged.db";
-    for (int round = 0; round < 150; ++round) {
+    for (int round = 0; round < rounds; ++round) {
         std::string bytes = clean;
         std::string log = wal;
         const int changes = 1 + static_cast<int>(rng() % 200);
