@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 
+#include "core/json_limits.h"
 #include "core/utf8.h"
 
 namespace gk {
@@ -244,12 +245,14 @@ Check ReadCatalogue(const json& root, Catalogue& out) {
 }  // namespace
 
 Result<Catalogue> ParseCatalogueJson(std::string_view json_text) {
-    // No exceptions: a parse failure yields a "discarded" value instead.
-    const json root = json::parse(json_text.begin(), json_text.end(), nullptr,
-                                  /*allow_exceptions=*/false);
-    if (root.is_discarded()) {
-        return Error{"not_json", "catalogue: not a valid JSON document"};
+    // Untrusted (it comes in the feed): nesting is bounded before anything is built.
+    auto parsed = ParseUntrustedJson(json_text);
+    if (!parsed) {
+        return Error{"not_json", parsed.error().code == "too_deep"
+                                     ? "catalogue: " + parsed.error().message
+                                     : "catalogue: not a valid JSON document"};
     }
+    const json& root = *parsed;
     Catalogue catalogue;
     if (auto problem = ReadCatalogue(root, catalogue)) {
         return Error{"invalid", problem->path + ": " + problem->what};

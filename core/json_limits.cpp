@@ -54,4 +54,10 @@ Result<nlohmann::json> ParseUntrustedJson(std::string_view text, int max_depth) 
     return j;
 }
 
+nlohmann::json ParseUntrustedJsonOrDiscarded(std::string_view text, int max_depth) {
+    auto parsed = ParseUntrustedJson(text, max_depth);
+    if (!parsed) return nlohmann::json(nlohmann::json::value_t::discarded);
+    return std::move(*parsed);
+}
+
 }  // namespace gk

@@ -23,4 +23,8 @@ int JsonNestingDepth(std::string_view text, int limit = kMaxJsonDepth);
 // when it is not JSON. Never throws.
 Result<nlohmann::json> ParseUntrustedJson(std::string_view text, int max_depth = kMaxJsonDepth);
 
+// The same, for callers written against nlohmann's convention: a discarded value (test with
+// is_discarded(), or is_object() and friends) for text that is too deep or not JSON.
+nlohmann::json ParseUntrustedJsonOrDiscarded(std::string_view text, int max_depth = kMaxJsonDepth);
+
 }  // namespace gk

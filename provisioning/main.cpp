@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
+#include "core/json_limits.h"
 #include "core/receipt_code.h"
 #include "core/server_url.h"
 #include "core/utf8.h"
@@ -83,7 +84,7 @@ gk::Result<gk::TerminalEnrollment> ReadEnrollmentReply(const std::string& body,
         return gk::Error{"bad_reply", "enrollment reply: " + why};
     };
     if (body.size() > kMaxReplyBytes) return bad("larger than 64 KiB");
-    const json reply = json::parse(body, nullptr, /*allow_exceptions=*/false);
+    const json reply = gk::ParseUntrustedJsonOrDiscarded(body);
     if (!reply.is_object()) return bad("not a JSON object");
     gk::TerminalEnrollment e;
     e.server_url = server;
@@ -144,7 +145,8 @@ int Enroll(const std::string& data_dir, const std::string& config_path, const st
     if (resp.status == 0) return Fail(5, "cannot reach " + checked->url + " (" + resp.error + ")");
     if (!resp.ok()) {
         std::string why = "HTTP " + std::to_string(resp.status);
-        const json reply = json::parse(resp.body.substr(0, kMaxReplyBytes), nullptr, false);
+        const json reply = gk::ParseUntrustedJsonOrDiscarded(
+            std::string_view(resp.body).substr(0, kMaxReplyBytes));
         if (reply.is_object()) {
             const auto error = reply.find("error");
             if (error != reply.end() && error->is_object()) {

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/catalogue.h"
+#include "core/json_limits.h"
 #include "core/phone.h"
 #include "core/receipt_code.h"
 #include "core/request_json.h"
@@ -215,7 +216,7 @@ Result<int> LoadCatalogue(Storage& storage, const std::string& document, int64_t
     auto parsed = ParseCatalogueJson(document);
     if (!parsed) return Error{"bad_input", "catalogue: " + parsed.error().message};
     // Stored compact and canonical, so the same document loaded twice compares equal.
-    json j = json::parse(document, nullptr, false);
+    json j = ParseUntrustedJsonOrDiscarded(document);
     if (j.is_discarded()) return Error{"bad_input", "catalogue is not JSON"};
     if (auto st = storage.PutCatalogue(parsed->version, j.dump(), now); !st) return st.error();
     return parsed->version;

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "core/catalogue.h"
+#include "core/json_limits.h"
 #include "core/receipt_code.h"
 #include "core/request_json.h"
 #include "kiosk/store/migrations.h"
@@ -306,7 +307,7 @@ int64_t RebuildRequestsFromOutbox(Database& db) {
     }
     int64_t rebuilt = 0;
     for (const Orphan& orphan : orphans) {
-        const auto json = nlohmann::json::parse(orphan.payload, nullptr, false);
+        const auto json = ParseUntrustedJsonOrDiscarded(orphan.payload);
         if (json.is_discarded()) continue;
         auto request = RequestFromJson(json);
         if (!request) continue;
@@ -387,7 +388,7 @@ std::vector<std::string> PersonalValues(Database& db, const PageSalvage& pages,
                                         const std::vector<ColumnInfo>& request_columns) {
     std::set<std::string> values;
     auto add_payload = [&](const std::string& payload) {
-        const auto json = nlohmann::json::parse(payload, nullptr, false);
+        const auto json = ParseUntrustedJsonOrDiscarded(payload);
         if (json.is_discarded()) return;
         if (auto request = RequestFromJson(json); request) {
             values.insert(request->contact.name);

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/catalogue.h"
+#include "core/json_limits.h"
 #include "core/request.h"
 #include "core/request_json.h"
 #include "core/uuid.h"
@@ -279,7 +280,7 @@ PassResult SyncWorker::UploadOnce(bool with_heartbeat) {
         log::Warn("upload failed: " + error + " records=" + std::to_string(r.sent));
         return r;
     }
-    const json reply = json::parse(resp.body, nullptr, false);
+    const json reply = ParseUntrustedJsonOrDiscarded(resp.body);
     const json* results = nullptr;
     if (reply.is_object()) {
         auto it = reply.find("results");
@@ -417,7 +418,7 @@ PassResult SyncWorker::PullFeedOnce() {
         NoteFailure(resp.status == 0 ? resp.error : "http_" + std::to_string(resp.status));
         return r;
     }
-    const json reply = json::parse(resp.body, nullptr, false);
+    const json reply = ParseUntrustedJsonOrDiscarded(resp.body);
     const auto items = reply.is_object() ? reply.find("items") : reply.end();
     const std::string next_text = reply.is_object() ? StringField(reply, "cursor") : std::string();
     if (!reply.is_object() || items == reply.end() || !items->is_array() || next_text.empty() ||

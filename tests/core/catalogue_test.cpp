@@ -328,13 +328,17 @@ TEST(CatalogueParse, OneMegabyteOfGarbageNeverCrashes) {
     for (auto& c : garbage) c = static_cast<char>(rng());
     EXPECT_EQ(ParseCatalogueJson(garbage).error().code, "not_json");
 
-    // Deep nesting: unterminated, then well-formed but of the wrong shape.
+    // Deep nesting, unterminated or well-formed: refused before a node is built.
     EXPECT_EQ(ParseCatalogueJson(std::string(1 << 20, '[')).error().code, "not_json");
     const std::string deep =
         "{\"version\":1,\"groups\":[" + std::string(200000, '[') + std::string(200000, ']') + "]}";
     const auto r = ParseCatalogueJson(deep);
     ASSERT_FALSE(r.ok());
-    EXPECT_EQ(r.error().message, "groups[0]: must be an object");
+    EXPECT_EQ(r.error().code, "not_json");
+    EXPECT_NE(r.error().message.find("deeper than"), std::string::npos) << r.error().message;
+    // Just inside the bound the shape check still speaks.
+    const std::string shallow = "{\"version\":1,\"groups\":[[[]]]}";
+    EXPECT_EQ(ParseCatalogueJson(shallow).error().message, "groups[0]: must be an object");
 
     // A megabyte of valid JSON that is no catalogue.
     json big = json::array();

@@ -7,6 +7,8 @@
 
 #include <string>
 
+#include "core/catalogue.h"
+
 namespace gk {
 namespace {
 
@@ -49,6 +51,21 @@ TEST(JsonLimits, InvalidJsonIsAnErrorNotAnException) {
     auto ok = ParseUntrustedJson(R"({"n":1})");
     ASSERT_TRUE(ok);
     EXPECT_EQ((*ok)["n"], 1);
+}
+
+// The form the terminal's sync worker, the provisioning tool, recovery and the catalogue use.
+TEST(JsonLimits, DiscardedFormRefusesDeepAndInvalidAndKeepsGoodDocuments) {
+    EXPECT_TRUE(ParseUntrustedJsonOrDiscarded(std::string(100000, '[')).is_discarded());
+    EXPECT_TRUE(ParseUntrustedJsonOrDiscarded("{\"a\":").is_discarded());
+    EXPECT_EQ(ParseUntrustedJsonOrDiscarded(R"({"n":[1,2]})")["n"][1], 2);
+}
+
+// A catalogue from the feed is untrusted: too deep is a clear error, never a crash.
+TEST(JsonLimits, CatalogueNestedTooDeepIsRefused) {
+    const std::string deep = "{\"groups\":" + std::string(5000, '[') + std::string(5000, ']') + "}";
+    auto parsed = ParseCatalogueJson(deep);
+    ASSERT_FALSE(parsed.ok());
+    EXPECT_EQ(parsed.error().code, "not_json");
 }
 
 }  // namespace
