@@ -146,6 +146,7 @@ int Terminal::Start() {
     }
     // Provisioning (gridkiosk-provision enroll) wrote the grid and the server into the store.
     if (const std::string grid = store_->grid_path(); !grid.empty()) config_.grid_path = grid;
+    FillPlaceNamesFromGrid(config_);
     if (config_.grid_path.empty()) {
         log::Warn("no grid (not enrolled, no [terminal] grid_path): requests cannot be accepted");
     }

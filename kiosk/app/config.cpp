@@ -161,4 +161,24 @@ Result<KioskConfig> LoadKioskConfig(const std::string& path, bool required) {
     return ParseKioskConfig(text.str());
 }
 
+void FillPlaceNamesFromGrid(KioskConfig& config) {
+    std::vector<std::string> segments;
+    std::string_view rest = config.grid_path;
+    while (!rest.empty()) {
+        const size_t slash = rest.find('/');
+        segments.emplace_back(rest.substr(0, slash));
+        rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
+    }
+    if (config.grid_name.empty() && !segments.empty()) config.grid_name = segments.back();
+    if (config.community.empty() && segments.size() >= 2) {
+        config.community = segments[segments.size() - 2];
+    }
+}
+
+std::string PlaceLine(const std::string& community, const std::string& grid_name) {
+    if (community.empty()) return grid_name;
+    if (grid_name.empty()) return community;
+    return community + " · " + grid_name;
+}
+
 }  // namespace gk

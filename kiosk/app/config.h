@@ -11,8 +11,10 @@ namespace gk {
 
 struct KioskConfig {
     // [terminal]
-    std::string community = "书院门社区";  // shown on the attract and home screens
-    std::string grid_name = "第三网格";
+    // Shown on the attract and home screens. Empty: the last two segments of the grid path
+    // (社区 and 网格), so an enrolled terminal names its own hall with no extra setting.
+    std::string community = "";
+    std::string grid_name = "";
     std::string grid_path = "";  // 市/区/街道/社区/网格; enrollment's wins; empty: no requests
     int terminal_number = 0;     // from provisioning (1..1048575); 0: not provisioned, no requests
     // [ui]
@@ -32,6 +34,13 @@ struct KioskConfig {
     int max_queue = 100000;       // unsent records before new requests are refused
     int duplicate_hint_days = 3;  // look-back of the duplicate hint
 };
+
+// Fills community and grid_name, where the config left them empty, from the grid path's last
+// two segments ("西安市/碑林区/长安路街道/书院门社区/第三网格" → 书院门社区, 第三网格).
+void FillPlaceNamesFromGrid(KioskConfig& config);
+
+// "community · grid", without the separator when either is missing; "" with neither.
+std::string PlaceLine(const std::string& community, const std::string& grid_name);
 
 // Reads a config file. When `required` is false a missing file yields the defaults.
 // Error code "config" with a one-line message ("config: ui.idle_timeout_s: must be 20..3600").

@@ -1,5 +1,6 @@
 // The attract screen: community name, date and time, and "touch to start" over the whole
 // screen, so any touch anywhere begins a session.
+#include "kiosk/app/config.h"
 #include "kiosk/ui/screens.h"
 #include "kiosk/ui/widgets.h"
 
@@ -19,7 +20,7 @@ Action DrawAttract(Ui& ui) {
         y += s.y + gap;
     };
     centred(ui.fonts.huge, ui.T("app.name"), t.on_header, ui.px(24));
-    centred(ui.fonts.title, ui.state.community + " · " + ui.state.grid_name, t.on_header,
+    centred(ui.fonts.title, PlaceLine(ui.state.community, ui.state.grid_name), t.on_header,
             ui.px(16));
     centred(ui.fonts.body, FormatDateTime(ui.state.wall_unix_ms, ui.state.lang), t.on_header,
             ui.px(60));

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "core/utf8.h"
+#include "kiosk/app/config.h"
 #include "platform/clock.h"
 
 namespace gk {
@@ -238,7 +239,7 @@ Rect DrawChrome(Ui& ui, std::string_view title, bool show_nav, Action& action) {
     const float pad = ui.px(32);
     // Title, then community and grid beneath it.
     Label(ui, ui.fonts.title, title, ImVec2(pad, ui.px(16)), t.on_header);
-    const std::string place = ui.state.community + " · " + ui.state.grid_name;
+    const std::string place = PlaceLine(ui.state.community, ui.state.grid_name);
     Label(ui, ui.fonts.body, place, ImVec2(pad, ui.px(16) + ui.fonts.title->FontSize + ui.px(6)),
           t.on_header);
 

@@ -22,7 +22,29 @@ TEST(KioskConfig, DefaultsCarryNoDemoValues) {
     ASSERT_TRUE(c.ok()) << c.error().message;
     EXPECT_EQ(c->public_url, "") << "no demo tracking URL";
     EXPECT_EQ(c->grid_path, "") << "no demo grid";
+    EXPECT_EQ(c->community, "") << "no demo hall name";
+    EXPECT_EQ(c->grid_name, "");
     EXPECT_FALSE(c->allow_insecure_http);
+}
+
+TEST(KioskConfig, HallNamesComeFromTheGridPathUnlessConfigured) {
+    KioskConfig c;
+    c.grid_path = "西安市/碑林区/长安路街道/书院门社区/第三网格";
+    FillPlaceNamesFromGrid(c);
+    EXPECT_EQ(c.community, "书院门社区");
+    EXPECT_EQ(c.grid_name, "第三网格");
+    EXPECT_EQ(PlaceLine(c.community, c.grid_name), "书院门社区 · 第三网格");
+
+    KioskConfig named;
+    named.grid_path = "a/b/c/d/e";
+    named.community = "长乐坊社区";
+    FillPlaceNamesFromGrid(named);
+    EXPECT_EQ(named.community, "长乐坊社区") << "a configured name wins";
+    EXPECT_EQ(named.grid_name, "e");
+
+    KioskConfig none;
+    FillPlaceNamesFromGrid(none);
+    EXPECT_EQ(PlaceLine(none.community, none.grid_name), "") << "no stray separator";
 }
 
 // One rule (core/server_url.h): https:// anywhere, http:// only to loopback unless the
