@@ -43,6 +43,16 @@
 namespace gk::bench {
 namespace {
 
+// A benchmark stops at the first failure of its own set-up: a figure from a broken run is no
+// figure.
+template <class T>
+void Must(const Result<T>& result, const char* what) {
+    if (!result) {
+        std::fprintf(stderr, "drain_bench: %s: %s\n", what, result.error().message.c_str());
+        std::exit(3);
+    }
+}
+
 using test::ServerProcess;
 using Clock = std::chrono::steady_clock;
 
@@ -113,9 +123,9 @@ DrainResult Drain(ServerProcess& server, int records, size_t batch) {
         std::exit(3);
     }
     Store& store = **opened;
-    store.set_terminal_number(enrolled.terminal_number);
-    store.set_grid_path(ServerProcess::kGrid);
-    store.set_kiosk_id("bench-hall");
+    Must(store.set_terminal_number(enrolled.terminal_number), "terminal number");
+    Must(store.set_grid_path(ServerProcess::kGrid), "grid path");
+    Must(store.set_kiosk_id("bench-hall"), "kiosk id");
 
     DrainResult result;
     const auto fill_start = Clock::now();
@@ -169,8 +179,8 @@ void ProfileDrain(ServerProcess& server, int records, size_t batch) {
     auto opened = Store::Open(dir, clock, store_options);
     if (!opened) std::exit(3);
     Store& store = **opened;
-    store.set_terminal_number(enrolled.terminal_number);
-    store.set_grid_path(ServerProcess::kGrid);
+    Must(store.set_terminal_number(enrolled.terminal_number), "terminal number");
+    Must(store.set_grid_path(ServerProcess::kGrid), "grid path");
     for (int i = 0; i < records; ++i)
         if (!store.Submit(SampleRequest(i), 7)) std::exit(3);
 
@@ -198,11 +208,12 @@ void ProfileDrain(ServerProcess& server, int records, size_t batch) {
         std::vector<std::string> uuids;
         for (const auto& item : reply["results"]) {
             uuids.push_back(item["uuid"].get<std::string>());
-            store.ApplyStageChange(uuids.back(), Stage::kReceived, clock.WallUnixMs() / 1000, "",
-                                   "server");
+            Must(store.ApplyStageChange(uuids.back(), Stage::kReceived, clock.WallUnixMs() / 1000,
+                                        "", "server"),
+                 "stage change");
         }
         auto t4 = Clock::now();
-        store.MarkDelivered(uuids);
+        Must(store.MarkDelivered(uuids), "mark delivered");
         auto t5 = Clock::now();
         next_batch += Seconds(t0, t1);
         body += Seconds(t1, t2);
