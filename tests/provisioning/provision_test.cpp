@@ -16,6 +16,7 @@
 #include "kiosk/store/store.h"
 #include "platform/clock.h"
 #include "tests/support/server_process.h"
+#include "tests/support/temp_dir.h"
 
 extern char** environ;
 
@@ -67,20 +68,9 @@ ToolRun Provision(const std::string& dir, const std::vector<std::string>& args) 
     return run;
 }
 
-class TempDir {
+class TempDir : public support::TempDir {
   public:
-    TempDir() {
-        char pattern[] = "/tmp/gk-provision-test-XXXXXX";
-        path_ = ::mkdtemp(pattern);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    const std::string& path() const { return path_; }
-
-  private:
-    std::string path_;
+    TempDir() : support::TempDir("gk-provision-test") {}
 };
 
 json Status(const std::string& data_dir) {

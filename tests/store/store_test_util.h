@@ -15,6 +15,7 @@
 #include "kiosk/store/store.h"
 #include "platform/clock.h"
 #include "platform/database.h"
+#include "tests/support/temp_dir.h"
 
 namespace gk::test {
 
@@ -22,23 +23,10 @@ constexpr int64_t kStartWallMs = 1795000000000;  // 2026-11-18, Beijing afternoo
 constexpr uint32_t kTerminal = 7;
 
 // A fresh directory, removed with everything in it when the test ends.
-class TempDir {
+class TempDir : public support::TempDir {
   public:
-    TempDir() {
-        char pattern[] = "/tmp/gk-store-test-XXXXXX";
-        const char* made = ::mkdtemp(pattern);
-        EXPECT_NE(made, nullptr) << "mkdtemp failed";
-        path_ = made != nullptr ? made : "/tmp/gk-store-test-failed";
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    const std::string& path() const { return path_; }
-    std::string db() const { return path_ + "/gridkiosk.db"; }
-
-  private:
-    std::string path_;
+    TempDir() : support::TempDir("gk-store-test") {}
+    std::string db() const { return path() + "/gridkiosk.db"; }
 };
 
 inline ServiceRequest SampleRequest(std::string building = "3号楼", std::string unit = "2单元") {

@@ -18,28 +18,17 @@
 #include "kiosk/store/store.h"
 #include "kiosk/sync/sync_worker.h"
 #include "platform/clock.h"
+#include "tests/support/temp_dir.h"
 
 namespace gk::synctest {
 
 constexpr const char* kService = "governance.grid_report";  // in assets/catalogue.json
 constexpr int kSlaDays = 7;
 
-class TempDir {
+// A fresh directory, removed with everything in it when the test ends.
+class TempDir : public support::TempDir {
   public:
-    TempDir() {
-        char pattern[] = "/tmp/gk-sync-test-XXXXXX";
-        const char* made = ::mkdtemp(pattern);
-        EXPECT_NE(made, nullptr) << "mkdtemp failed";
-        path_ = made != nullptr ? made : "/tmp/gk-sync-test-failed";
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    const std::string& path() const { return path_; }
-
-  private:
-    std::string path_;
+    TempDir() : support::TempDir("gk-sync-test") {}
 };
 
 inline ServiceRequest ValidRequest(int i) {
