@@ -16,6 +16,8 @@ jobs=$(nproc)
 launcher=()
 if command -v ccache >/dev/null; then
     launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+    # Paths relative to the checkout, so another clone of the same sources hits the cache.
+    export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
 fi
 summary=()
 
