@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 
+#include "core/http_date.h"
 #include "core/request_json.h"
 #include "server/http_common.h"
 #include "server/records.h"
@@ -28,17 +29,7 @@ constexpr int kStoreRetryAfterSeconds = 2;
 // Date (IMF-fixdate) on every sync reply: a terminal measures a Retry-After date against it,
 // not against its own clock, which may be a year off.
 void SetDateHeader(Response& res, int64_t now_unix) {
-    const std::time_t t = static_cast<std::time_t>(now_unix);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-    static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    char text[40];
-    std::snprintf(text, sizeof text, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[tm.tm_wday],
-                  tm.tm_mday, kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
-                  tm.tm_sec);
-    res.set_header("Date", text);
+    res.set_header("Date", FormatHttpDate(now_unix));
 }
 
 // The terminal behind the bearer token, within its request budget; sends 401 (no terminal) or

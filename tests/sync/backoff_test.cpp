@@ -6,6 +6,7 @@
 
 #include <random>
 
+#include "core/http_date.h"
 #include "platform/http.h"
 
 namespace gk {
@@ -114,6 +115,14 @@ TEST(ParseRetryAfterTest, DeltaSeconds) {
     EXPECT_EQ(ParseRetryAfter("864000", kNow), 864000);
     // Longer than any real wait: still "wait long" (the caller clamps), never "retry at once".
     EXPECT_GE(ParseRetryAfter("99999999999999999999", kNow), 864000);
+}
+
+// The server's Date header and the client's reading of it agree, to the second.
+TEST(ParseRetryAfterTest, FormattedHttpDateReadsBackExactly) {
+    EXPECT_EQ(FormatHttpDate(1795000000), "Wed, 18 Nov 2026 11:06:40 GMT");
+    for (int64_t t : {int64_t{0}, int64_t{951782400}, int64_t{1795000000}, int64_t{4102444799}}) {
+        EXPECT_EQ(ParseHttpDate(FormatHttpDate(t)), t) << t;
+    }
 }
 
 TEST(ParseRetryAfterTest, HttpDateInEachForm) {

@@ -9,6 +9,7 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "core/http_date.h"
 #include "tests/support/server_process.h"
 #include "tests/sync/sync_fixture.h"
 
@@ -24,20 +25,6 @@ int64_t WallMs() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
                std::chrono::system_clock::now().time_since_epoch())
         .count();
-}
-
-std::string HttpDate(int64_t unix_seconds) {
-    const std::time_t t = static_cast<std::time_t>(unix_seconds);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-    static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[tm.tm_wday],
-                  tm.tm_mday, kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
-                  tm.tm_sec);
-    return buf;
 }
 
 // Request records in an upload body.
@@ -148,7 +135,7 @@ TEST(SyncFaultTest, WaitsBetweenAttemptsFollowRetryAfter) {
     rig.proxy->Plan(kRecords,
                     {// 1 s, counted from when the (slow) answer came, not from the request
                      Fault::Reply(429, {{"Retry-After", "1"}}, "{}", /*delay_ms=*/600),
-                     Fault::Reply(503, {{"Retry-After", HttpDate(date_at)}}),
+                     Fault::Reply(503, {{"Retry-After", FormatHttpDate(date_at)}}),
                      Fault::Reply(429, {{"Retry-After", "864000"}}),  // 10 days: clamped
                      Fault::Reply(500)});                             // none: full jitter
     SyncOptions options = QuickOptions(rig.proxy->url(), rig.enrolled.token);
