@@ -113,6 +113,15 @@ void Window::Render() {
     ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
 }
 
+bool Window::SetFontAtlas(ImFontAtlas* atlas) {
+    ImGui_ImplSDLRenderer_DestroyFontsTexture();
+    ImGui::GetIO().Fonts = atlas;
+    return ImGui_ImplSDLRenderer_CreateFontsTexture();
+}
+
+void Window::ReleaseFontAtlas() { ImGui_ImplSDLRenderer_DestroyFontsTexture(); }
+
+
 void Window::Present() { SDL_RenderPresent(renderer_); }
 
 bool Window::ReadPixels(std::vector<uint8_t>& rgba, int& width, int& height) {

@@ -11,6 +11,7 @@
 
 struct SDL_Window;
 struct SDL_Renderer;
+struct ImFontAtlas;
 
 namespace gk {
 
@@ -37,6 +38,15 @@ class Window {
     void Present();
     // Reads the current back buffer as tightly packed RGBA8 (call between Render and Present).
     bool ReadPixels(std::vector<uint8_t>& rgba, int& width, int& height);
+
+    // The font atlas's texture (ImGui's TexID is set here). With our software rasteriser the
+    // atlas's alpha pixels are read where they are, so the atlas must keep them
+    // (keeps_atlas_pixels()); with SDL's renderer they are uploaded as RGBA, after which the
+    // atlas may drop its CPU copies. False (SDL_GetError() says why) when the texture is refused.
+    bool SetFontAtlas(ImFontAtlas* atlas);
+    // Before an atlas set here is destroyed.
+    void ReleaseFontAtlas();
+    bool keeps_atlas_pixels() const { return false; }
 
     int width() const;  // output pixels
     int height() const;
