@@ -67,6 +67,7 @@ void BM_HomeFrameBuild(benchmark::State& state) {
 void BM_EmptyFrameFull(benchmark::State& state) {
     for (auto _ : state) {
         BuildFrame(*g_kiosk, /*empty_screen=*/true);
+        g_kiosk->window.InvalidateAll();
         g_kiosk->window.Render();
         g_kiosk->window.Present();
     }
@@ -74,6 +75,17 @@ void BM_EmptyFrameFull(benchmark::State& state) {
 }
 
 void BM_HomeFrameFull(benchmark::State& state) {
+    for (auto _ : state) {
+        BuildFrame(*g_kiosk, /*empty_screen=*/false);
+        g_kiosk->window.InvalidateAll();  // every pixel drawn and shown, as a new screen is
+        g_kiosk->window.Render();
+        g_kiosk->window.Present();
+    }
+    SetDrawCounters(state);
+}
+
+// The same frame again with damage tracking: nothing changed, nothing drawn or shown.
+void BM_HomeFrameUnchanged(benchmark::State& state) {
     for (auto _ : state) {
         BuildFrame(*g_kiosk, /*empty_screen=*/false);
         g_kiosk->window.Render();
@@ -91,6 +103,7 @@ void BM_HomeFrameFullNoAntiAliasing(benchmark::State& state) {
     style.AntiAliasedLines = false;
     for (auto _ : state) {
         BuildFrame(*g_kiosk, /*empty_screen=*/false);
+        g_kiosk->window.InvalidateAll();
         g_kiosk->window.Render();
         g_kiosk->window.Present();
     }
@@ -111,6 +124,10 @@ BENCHMARK(BM_EmptyFrameFull)
     ->Repetitions(5)
     ->ReportAggregatesOnly(true);
 BENCHMARK(BM_HomeFrameFull)
+    ->Unit(benchmark::kMicrosecond)
+    ->Repetitions(5)
+    ->ReportAggregatesOnly(true);
+BENCHMARK(BM_HomeFrameUnchanged)
     ->Unit(benchmark::kMicrosecond)
     ->Repetitions(5)
     ->ReportAggregatesOnly(true);

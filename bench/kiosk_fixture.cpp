@@ -87,6 +87,7 @@ std::vector<std::string> KioskFixture::DisplayTexts() const {
 
 std::string KioskFixture::Open() {
     if (std::string error = OpenAllButFonts(); !error.empty()) return error;
+    font_library.SetWindow(&window);
     auto loaded = font_library.Load(Fonts(), GlyphTexts(), DisplayTexts());
     if (!loaded) return "fonts: " + loaded.error().message;
     fonts = *loaded;

@@ -78,6 +78,7 @@ void BM_FontsQuick(benchmark::State& state) {
     FontSet fonts;
     for (auto _ : state) {
         FontLibrary library;
+        library.SetWindow(&g_kiosk->window);
         const auto t0 = SteadyClock::now();
         auto loaded =
             library.Load(g_kiosk->Fonts(), g_kiosk->GlyphTexts(), g_kiosk->DisplayTexts());
@@ -98,6 +99,7 @@ void BM_FontsFull(benchmark::State& state) {
     FontSet fonts;
     for (auto _ : state) {
         FontLibrary library;
+        library.SetWindow(&g_kiosk->window);
         const auto t0 = SteadyClock::now();
         auto loaded =
             library.Load(g_kiosk->Fonts(), g_kiosk->GlyphTexts(), g_kiosk->DisplayTexts());
@@ -123,6 +125,7 @@ void BM_FontsBackgroundReady(benchmark::State& state) {
         std::condition_variable cv;
         bool ready = false;
         FontLibrary library;
+        library.SetWindow(&g_kiosk->window);
         const auto t0 = SteadyClock::now();
         auto loaded =
             library.Load(g_kiosk->Fonts(), g_kiosk->GlyphTexts(), g_kiosk->DisplayTexts());

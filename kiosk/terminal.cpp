@@ -210,6 +210,7 @@ int Terminal::Start() {
     if (auto st = stop_signals_.Init([] { WakeLoop(); }); !st) return Fail(2, st.error().message);
 
     phase("window");
+    font_library_.SetWindow(&window_);
     if (auto st = BuildFonts(); !st) return Fail(2, st.error().message);
     phase("fonts");
 

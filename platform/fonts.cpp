@@ -8,15 +8,16 @@
 #include <SDL.h>
 #include <iconv.h>
 #include <imgui.h>
-#include <imgui_impl_sdlrenderer.h>
 #include <malloc.h>
 
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 
+#include "core/assert.h"
 #include "core/utf8.h"
 #include "platform/glyph_raster.h"
+#include "platform/window.h"
 
 namespace gk {
 
@@ -320,10 +321,10 @@ Status FontLibrary::Install(std::unique_ptr<Built> built, FontSet& fonts) {
     // The backend holds one font texture: the old one goes, then the new one is made. The old
     // atlas kept no pixels, so a failure cannot go back to it: the new atlas keeps its pixels
     // instead, and the backend retries.
-    ImGui_ImplSDLRenderer_DestroyFontsTexture();
-    io.Fonts = atlas;
+    GK_ASSERT(window_ && "FontLibrary::SetWindow before Load");
+    window_->ReleaseFontAtlas();
+    const bool uploaded = window_->SetFontAtlas(atlas);
     io.FontDefault = atlas->Fonts[0];
-    const bool uploaded = ImGui_ImplSDLRenderer_CreateFontsTexture();
     fonts.body = atlas->Fonts[0];
     fonts.title = atlas->Fonts[1];
     fonts.huge = atlas->Fonts[2];
@@ -339,8 +340,8 @@ Status FontLibrary::Install(std::unique_ptr<Built> built, FontSet& fonts) {
                                     std::to_string(fonts.atlas_height) +
                                     " font texture: " + SDL_GetError()};
     }
-    atlas->ClearTexData();  // uploaded: drop the CPU copies (alpha and RGBA)
-    malloc_trim(0);         // hand the build's scratch memory back to the system
+    if (!window_->keeps_atlas_pixels()) atlas->ClearTexData();  // uploaded: drop the CPU copies
+    malloc_trim(0);  // hand the build's scratch memory back to the system
     return Ok{};
 }
 
@@ -349,7 +350,7 @@ void FontLibrary::Shutdown() {
     for (Worker& w : workers_) w.thread.join();
     workers_.clear();
     if (context_atlas_ && ImGui::GetCurrentContext()) {
-        ImGui_ImplSDLRenderer_DestroyFontsTexture();
+        if (window_) window_->ReleaseFontAtlas();
         ImGui::GetIO().Fonts = context_atlas_;  // the context deletes its own, we delete ours
         ImGui::GetIO().FontDefault = nullptr;
     }

@@ -26,6 +26,9 @@
 
 struct ImFont;
 struct ImFontAtlas;
+namespace gk {
+class Window;
+}
 
 namespace gk {
 
@@ -77,7 +80,8 @@ class FontLibrary {
     Result<bool> InstallIfReady(FontSet& fonts);
     // Before the ImGui context goes: waits for the workers, gives the context back its atlas.
     void Shutdown();
-    uint64_t generation() const { return generation_; }  // Loads so far
+    uint64_t generation() const { return generation_; }   // Loads so far
+    void SetWindow(Window* window) { window_ = window; }  // makes the atlas's texture
 
     struct Built;    // an atlas and whether it holds GB2312 (fonts.cpp)
     struct Sources;  // the font files and texts, read once by Load (fonts.cpp)
@@ -86,6 +90,8 @@ class FontLibrary {
   private:
     Status Install(std::unique_ptr<Built> built, FontSet& fonts);
     void ReapFinishedWorkers();  // joins only workers that are done: never blocks
+
+    Window* window_ = nullptr;
 
     ImFontAtlas* context_atlas_ = nullptr;  // the context's own (empty) atlas, restored at the end
     std::unique_ptr<ImFontAtlas> active_;

@@ -49,6 +49,7 @@ class FontLibraryTest : public ::testing::Test {
         wo.renderer = "software";
         auto st = window_.Init(wo);
         ASSERT_TRUE(st.ok()) << st.error().message;
+        library_.SetWindow(&window_);
         options_.base_px = 20.0f;
     }
     void TearDown() override {
