@@ -29,6 +29,9 @@ int main(int argc, char** argv) {
     cli.add_option("--script", o.script_path, "drive the UI from a script (simulated time)");
     cli.add_option("--screenshot-dir", o.screenshot_dir, "where the script's screenshots go");
     cli.add_option("--layout-dump", o.layout_dump, "write the tappable widgets after each frame");
+    cli.add_option("--script-start", o.script_start_unix_s,
+                   "with --script: simulated time starts at this Unix time (default: now)")
+        ->check(CLI::Range(int64_t{946684800}, int64_t{4102444800}));
     try {
         cli.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

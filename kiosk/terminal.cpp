@@ -85,6 +85,7 @@ class Terminal {
     void ReloadCatalogueIfNewer();
     void HandleEvent(const SDL_Event& e);
     void OnPointerActivity();
+    Action BuildFrame();
     void RenderFrame(const std::string& screenshot_path = "");
     void Settle();
     bool ScriptFail(const ScriptStep& step, const std::string& why);
@@ -202,6 +203,7 @@ int Terminal::Start() {
         wo.height = options_.windowed_h;
     }
     wo.renderer = config_.renderer;
+    wo.damage_tracking = config_.damage_tracking;
     if (auto st = window_.Init(wo); !st) {
         return Fail(4, st.error().message);
     }
@@ -362,7 +364,8 @@ void Terminal::HandleEvent(const SDL_Event& e) {
     frames_left_ = kSettleFramesAfterChange;
 }
 
-void Terminal::RenderFrame(const std::string& screenshot_path) {
+// Input → ImGui → the current screen's draw data; returns what the resident asked for.
+Action Terminal::BuildFrame() {
     const int64_t now = clock_.MonotonicMs();
     const float dt = std::clamp((now - last_frame_ms_) / 1000.0f, 0.001f, 0.25f);
     last_frame_ms_ = now;
@@ -380,26 +383,43 @@ void Terminal::RenderFrame(const std::string& screenshot_path) {
           std::min(window_.width(), window_.height()) / 1080.0f};
     const Action action = DrawCurrentScreen(ui);
     ImGui::Render();
-    window_.Render();
-    if (!screenshot_path.empty()) {
-        std::vector<uint8_t> rgba;
-        int w = 0, h = 0;
-        if (!window_.ReadPixels(rgba, w, h) || !WritePng(screenshot_path, rgba, w, h)) {
-            log::Warn("screenshot failed: " + screenshot_path);
-        }
-    }
-    window_.Present();
-    if (full_glyphs_pending_) {
-        full_glyphs_pending_ = false;
-        font_library_.BuildFullInBackground([] { WakeLoop(); });
-    }
-    if (!options_.layout_dump.empty() && !layout_.WriteAtomically(options_.layout_dump)) {
-        log::Warn("cannot write layout dump " + options_.layout_dump);
-    }
     ++frame_;
-    if (!action.empty()) {
-        app_->Apply(action);
-        frames_left_ = kSettleFramesAfterChange;
+    return action;
+}
+
+// Builds frames until one is worth showing, then draws what changed and shows it. A frame that
+// asked for a change (a tap released on a button) is not shown: what it drew is already out of
+// date. The change is applied and the frame that shows its result is built at once, so a tap
+// costs two shown frames (the pressed button, then the new screen), not three.
+void Terminal::RenderFrame(const std::string& screenshot_path) {
+    constexpr int kMaxUnshownFrames = 2;  // a screen asking for something every frame still shows
+    for (int unshown = 0;; ++unshown) {
+        const Action action = BuildFrame();
+        const bool show =
+            action.empty() || unshown == kMaxUnshownFrames || !screenshot_path.empty();
+        if (show) {
+            window_.Render();
+            if (!screenshot_path.empty()) {
+                std::vector<uint8_t> rgba;
+                int w = 0, h = 0;
+                if (!window_.ReadPixels(rgba, w, h) || !WritePng(screenshot_path, rgba, w, h)) {
+                    log::Warn("screenshot failed: " + screenshot_path);
+                }
+            }
+            window_.Present();
+            if (full_glyphs_pending_) {
+                full_glyphs_pending_ = false;
+                font_library_.BuildFullInBackground([] { WakeLoop(); });
+            }
+            if (!options_.layout_dump.empty() && !layout_.WriteAtomically(options_.layout_dump)) {
+                log::Warn("cannot write layout dump " + options_.layout_dump);
+            }
+        }
+        if (!action.empty()) {
+            app_->Apply(action);
+            frames_left_ = kSettleFramesAfterChange;
+        }
+        if (show) return;
     }
 }
 
@@ -572,7 +592,9 @@ int RunTerminal(const TerminalOptions& options) {
         steps = std::move(*parsed);
     }
     SystemClock system_clock;
-    SimulatedClock simulated_clock(system_clock.WallUnixMs());
+    SimulatedClock simulated_clock(options.script_start_unix_s > 0
+                                       ? options.script_start_unix_s * 1000
+                                       : system_clock.WallUnixMs());
     const bool scripted = !options.script_path.empty();
     Clock& clock = scripted ? static_cast<Clock&>(simulated_clock) : system_clock;
 

@@ -2,6 +2,7 @@
 // then runs the event-driven loop, or the automation script, until told to stop.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace gk {
@@ -14,6 +15,7 @@ struct TerminalOptions {
     std::string script_path;             // --script
     std::string screenshot_dir;          // --screenshot-dir
     std::string layout_dump;             // --layout-dump
+    int64_t script_start_unix_s = 0;     // --script-start; 0: now (reproducible screenshots)
 };
 
 // Exit codes (DESIGN.md §3.1): 0 normal, 1 a script expectation failed, 2 bad arguments or

@@ -44,6 +44,16 @@ std::optional<Error> ReadInt(const toml::table& t, const char* section, const ch
     return std::nullopt;
 }
 
+std::optional<Error> ReadBool(const toml::table& t, const char* section, const char* name,
+                              bool& out) {
+    const auto* node = t.get(name);
+    if (!node) return std::nullopt;
+    if (!node->is_boolean())
+        return ConfigError(std::string(section) + "." + name, "must be true or false");
+    out = node->as_boolean()->get();
+    return std::nullopt;
+}
+
 std::optional<Error> CheckKeys(const toml::table& t, const std::string& section,
                                const std::set<std::string>& known) {
     for (const auto& [k, v] : t) {
@@ -102,7 +112,7 @@ Result<KioskConfig> ParseKioskConfig(std::string_view text) {
     if (const toml::table* t = *ui) {
         if (auto e = CheckKeys(*t, "ui",
                                {"lang", "idle_timeout_s", "countdown_s", "receipt_timeout_s",
-                                "renderer", "font"})) {
+                                "renderer", "damage_tracking", "font"})) {
             return *e;
         }
         if (auto e = ReadString(*t, "ui", "lang", c.lang)) return *e;
@@ -116,6 +126,7 @@ Result<KioskConfig> ParseKioskConfig(std::string_view text) {
         if (c.renderer != "auto" && c.renderer != "software" && c.renderer != "accelerated") {
             return ConfigError("ui.renderer", "must be \"auto\", \"software\" or \"accelerated\"");
         }
+        if (auto e = ReadBool(*t, "ui", "damage_tracking", c.damage_tracking)) return *e;
         if (auto e = ReadString(*t, "ui", "font", c.font)) return *e;
         if (!c.font.empty() && !std::filesystem::exists(c.font)) {
             return ConfigError("ui.font", "file not found: " + c.font);
@@ -129,11 +140,8 @@ Result<KioskConfig> ParseKioskConfig(std::string_view text) {
     if (const toml::table* t = *server) {
         if (auto e = CheckKeys(*t, "server", {"url", "public_url", "allow_insecure_http"}))
             return *e;
-        if (const auto* node = t->get("allow_insecure_http")) {
-            if (!node->is_boolean())
-                return ConfigError("server.allow_insecure_http", "must be true or false");
-            c.allow_insecure_http = node->as_boolean()->get();
-        }
+        if (auto e = ReadBool(*t, "server", "allow_insecure_http", c.allow_insecure_http))
+            return *e;
         if (auto e = ReadString(*t, "server", "url", c.server_url)) return *e;
         if (auto e = CheckUrl("server.url", c.server_url, c.allow_insecure_http)) return *e;
         if (auto e = ReadString(*t, "server", "public_url", c.public_url)) return *e;

@@ -23,6 +23,7 @@ struct KioskConfig {
     int countdown_s = 15;           // last seconds shown as a countdown
     int receipt_timeout_s = 60;     // the receipt screen's own timeout
     std::string renderer = "auto";  // "auto" | "software" | "accelerated"
+    bool damage_tracking = true;    // false: every frame drawn and shown in full (diagnosis)
     std::string font = "";          // CJK font file; empty: search known locations
     // [server]
     std::string server_url = "";  // central server; empty: the enrolled one (or queue only)
