@@ -346,6 +346,7 @@ void Terminal::HandleEvent(const SDL_Event& e) {
             }
             break;
         case SDL_WINDOWEVENT:
+            if (!window_.ProcessEvent(e)) return;  // nothing to draw again
             break;
         default:
             if (e.type == g_wake_event) {

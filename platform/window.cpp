@@ -163,6 +163,22 @@ int Window::height() const {
     return h;
 }
 
+bool Window::ProcessEvent(const SDL_Event& event) {
+    if (event.type != SDL_WINDOWEVENT) return false;
+    switch (event.window.event) {
+        case SDL_WINDOWEVENT_EXPOSED:
+        case SDL_WINDOWEVENT_SHOWN:
+        case SDL_WINDOWEVENT_RESTORED:
+        case SDL_WINDOWEVENT_MAXIMIZED:
+        case SDL_WINDOWEVENT_SIZE_CHANGED:
+        case SDL_WINDOWEVENT_RESIZED:
+            damage_.Invalidate();
+            return true;
+        default:
+            return false;
+    }
+}
+
 void Window::NewFrame(float delta_seconds) {
     ImGuiIO& io = ImGui::GetIO();
     io.DisplaySize = ImVec2(static_cast<float>(width()), static_cast<float>(height()));
@@ -280,6 +296,13 @@ void Window::ReleaseFontAtlas() {
 
 bool Window::ReadPixels(std::vector<uint8_t>& rgba, int& width, int& height) {
     if (!software_) {
+        if (to_show_.empty()) {
+            // Nothing changed, so nothing was drawn: the back buffer holds an older frame.
+            SDL_SetRenderDrawColor(renderer_, 0, 0, 0, 255);
+            SDL_RenderClear(renderer_);
+            if (ImDrawData* data = ImGui::GetDrawData()) ImGui_ImplSDLRenderer_RenderDrawData(data);
+            to_show_.push_back({0, 0, this->width(), this->height()});
+        }
         SDL_GetRendererOutputSize(renderer_, &width, &height);
         rgba.resize(static_cast<size_t>(width) * height * 4);
         return SDL_RenderReadPixels(renderer_, nullptr, SDL_PIXELFORMAT_ABGR8888, rgba.data(),

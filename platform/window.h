@@ -17,6 +17,7 @@
 struct SDL_Window;
 struct SDL_Renderer;
 struct SDL_Surface;
+union SDL_Event;
 struct ImFontAtlas;
 
 namespace gk {
@@ -37,6 +38,9 @@ class Window {
     void Shutdown();
     ~Window() { Shutdown(); }
 
+    // Window events: after the window was uncovered, resized, shown or restored the screen
+    // holds nothing we drew, so the next Render draws and shows everything. True when used.
+    bool ProcessEvent(const SDL_Event& event);
     // Starts an ImGui frame: display size from the renderer's output, delta time given.
     void NewFrame(float delta_seconds);
     // Renders ImGui's draw data (only what changed since the last Render); Present() shows it.
