@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <imgui.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -182,6 +183,26 @@ TEST_F(FontLibraryTest, ReloadDoesNotWaitForTheWorker) {
     // The full build takes several times a quick one; generous margin for a busy machine.
     EXPECT_LT(with_worker, quick * 3 + std::chrono::milliseconds(300))
         << "Load waited for the worker";
+}
+
+// The font files are mapped, not read: a path that is missing or an empty file is the "font"
+// error naming the path, never a crash in the rasteriser.
+TEST_F(FontLibraryTest, AMissingOrEmptyFontFileIsAnErrorNamingIt) {
+    options_.regular_path = "/nonexistent/NotoSansCJK-Regular.ttc";
+    auto missing = LoadTexts({"社区"});
+    ASSERT_FALSE(missing.ok());
+    EXPECT_EQ(missing.error().code, "font");
+    EXPECT_NE(missing.error().message.find(options_.regular_path), std::string::npos);
+
+    char path[] = "/tmp/gk-empty-font-XXXXXX";
+    const int fd = ::mkstemp(path);
+    ASSERT_GE(fd, 0);
+    ::close(fd);
+    options_.regular_path = path;
+    auto empty = LoadTexts({"社区"});
+    ::unlink(path);
+    ASSERT_FALSE(empty.ok());
+    EXPECT_EQ(empty.error().code, "font");
 }
 
 // ---------------------------------------------------------------------------------------------
