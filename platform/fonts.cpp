@@ -322,11 +322,11 @@ Result<FontSet> FontLibrary::Load(const FontOptions& options, FirstScreenTexts f
     src->texts = std::move(texts);
     src->display_texts = std::move(display_texts);
 
-    auto quick = BuildAtlas(*src, FontStage::kFirst);
-    if (!quick) return Error{"font", "cannot build fonts from " + src->regular_path};
+    auto first_atlas = BuildAtlas(*src, FontStage::kFirst);
+    if (!first_atlas) return Error{"font", "cannot build fonts from " + src->regular_path};
     FontSet set;
     set.regular_path = src->regular_path;
-    if (auto st = Install(std::move(quick), set); !st) return st.error();
+    if (auto st = Install(std::move(first_atlas), set); !st) return st.error();
     sources_ = std::move(src);
     return set;
 }

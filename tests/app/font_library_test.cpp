@@ -166,7 +166,7 @@ TEST_F(FontLibraryTest, FramesRunWhileTheWorkerBuilds) {
 }
 
 // A reload does not wait for a worker still building: Load returns in about the time of a
-// quick atlas, not quick + full.
+// first atlas, not first + texts + full.
 TEST_F(FontLibraryTest, ReloadDoesNotWaitForTheWorker) {
     auto first = LoadTexts({"社区"});
     ASSERT_TRUE(first.ok());
