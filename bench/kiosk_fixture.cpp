@@ -80,6 +80,10 @@ FontOptions KioskFixture::Fonts() const {
     return fo;
 }
 
+FirstScreenTexts KioskFixture::FirstTexts() const {
+    return gk::AttractTexts(strings, PlaceLine(config.community, config.grid_name));
+}
+
 std::vector<std::string> KioskFixture::DisplayTexts() const {
     const auto views = gk::DisplayTexts(strings);
     return {views.begin(), views.end()};
@@ -87,8 +91,7 @@ std::vector<std::string> KioskFixture::DisplayTexts() const {
 
 std::string KioskFixture::Open() {
     if (std::string error = OpenAllButFonts(); !error.empty()) return error;
-    font_library.SetWindow(&window);
-    auto loaded = font_library.Load(Fonts(), GlyphTexts(), DisplayTexts());
+    auto loaded = font_library.Load(Fonts(), FirstTexts(), GlyphTexts(), DisplayTexts());
     if (!loaded) return "fonts: " + loaded.error().message;
     fonts = *loaded;
     if (auto st = font_library.BuildFullNow(fonts); !st) return "fonts: " + st.error().message;

@@ -30,7 +30,8 @@ struct KioskFixture {
     Strings strings;
     Catalogue catalogue;
     Window window;
-    FontLibrary font_library;  // owns the installed atlas; shut down before the ImGui context goes
+    FontLibrary font_library{
+        window};  // owns the installed atlas; shut down before the ImGui context goes
     FontSet fonts;
     std::unique_ptr<App> app;
     FrameLayout layout;
@@ -46,6 +47,8 @@ struct KioskFixture {
     // The terminal's glyph texts (kiosk/app/glyph_texts.h), as FontLibrary::Load takes them.
     std::vector<std::string> GlyphTexts() const;
     FontOptions Fonts() const;  // the terminal's font options for this window
+    // What the attract screen draws (kiosk/app/glyph_texts.h): the first atlas's texts.
+    FirstScreenTexts FirstTexts() const;
     std::vector<std::string> DisplayTexts() const;
     // OpenAllButFonts, the fonts (FontLibrary::Load with background=false: GB2312 is in when
     // it returns, as in the terminal once the worker's atlas is installed) and the App;

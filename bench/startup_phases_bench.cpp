@@ -1,10 +1,12 @@
 // The pieces behind the terminal's start-up phases, in-process, through the real functions.
 // The phases themselves come from the terminal's own `startup ms:` log line, which
 // startup_bench collects from every start; this splits what that line cannot: the fonts phase
-// (FontLibrary::Load's quick atlas, which the first frame waits for, against the full atlas with
-// GB2312, which the worker builds afterwards), Gb2312CodePoints, Store::Open fresh and existing,
-// and Window::Init. Baseline in the same run: the quick atlas, so the full atlas's ratio is
-// what GB2312 costs.
+// (FontLibrary::Load's first atlas, the attract screen's glyphs, which the first frame waits
+// for, against the atlas of every text, which the worker builds after the first frame and any
+// other screen waits for, and the full atlas with GB2312 after it), Gb2312CodePoints,
+// Store::Open fresh and existing, and Window::Init. Baseline in the same run: the atlas of every
+// text (what the first frame waited for before the first atlas), so the first atlas's ratio is
+// what the split saves.
 //
 // Usage: startup_phases_bench [Google Benchmark flags]
 #include <imgui.h>
@@ -72,16 +74,15 @@ void SetAtlasCounters(benchmark::State& state, const FontSet& fonts) {
     state.counters["atlas_h"] = fonts.atlas_height;
 }
 
-// FontLibrary::Load as the terminal calls it: timed until it returns with the quick atlas
+// FontLibrary::Load as the terminal calls it: timed until it returns with the first atlas
 // installed, which is all the first frame waits for.
 void BM_FontsQuick(benchmark::State& state) {
     FontSet fonts;
     for (auto _ : state) {
-        FontLibrary library;
-        library.SetWindow(&g_kiosk->window);
+        FontLibrary library(g_kiosk->window);
         const auto t0 = SteadyClock::now();
-        auto loaded =
-            library.Load(g_kiosk->Fonts(), g_kiosk->GlyphTexts(), g_kiosk->DisplayTexts());
+        auto loaded = library.Load(g_kiosk->Fonts(), g_kiosk->FirstTexts(), g_kiosk->GlyphTexts(),
+                                   g_kiosk->DisplayTexts());
         state.SetIterationTime(SecondsSince(t0));
         if (!loaded) {
             state.SkipWithError("FontLibrary::Load");
@@ -93,16 +94,40 @@ void BM_FontsQuick(benchmark::State& state) {
     SetAtlasCounters(state, fonts);
 }
 
-// Load then BuildFullNow (scripted runs, the frame benchmark): the quick atlas, then the full
+// Load then WaitForUiGlyphs with no worker (it builds on the calling thread): the first atlas,
+// then the atlas of every text of both languages, built and installed. What a screen after
+// attract would wait for if the worker had not started.
+void BM_FontsUi(benchmark::State& state) {
+    FontSet fonts;
+    for (auto _ : state) {
+        FontLibrary library(g_kiosk->window);
+        const auto t0 = SteadyClock::now();
+        auto loaded = library.Load(g_kiosk->Fonts(), g_kiosk->FirstTexts(), g_kiosk->GlyphTexts(),
+                                   g_kiosk->DisplayTexts());
+        if (loaded) {
+            auto waited = library.WaitForUiGlyphs(*loaded, std::chrono::milliseconds(0));
+            if (!waited) loaded = waited.error();
+        }
+        state.SetIterationTime(SecondsSince(t0));
+        if (!loaded) {
+            state.SkipWithError("FontLibrary::WaitForUiGlyphs");
+            break;
+        }
+        fonts = *loaded;
+        library.Shutdown();
+    }
+    SetAtlasCounters(state, fonts);
+}
+
+// Load then BuildFullNow (scripted runs, the frame benchmark): the first atlas, then the full
 // one with GB2312, built and installed.
 void BM_FontsFull(benchmark::State& state) {
     FontSet fonts;
     for (auto _ : state) {
-        FontLibrary library;
-        library.SetWindow(&g_kiosk->window);
+        FontLibrary library(g_kiosk->window);
         const auto t0 = SteadyClock::now();
-        auto loaded =
-            library.Load(g_kiosk->Fonts(), g_kiosk->GlyphTexts(), g_kiosk->DisplayTexts());
+        auto loaded = library.Load(g_kiosk->Fonts(), g_kiosk->FirstTexts(), g_kiosk->GlyphTexts(),
+                                   g_kiosk->DisplayTexts());
         if (loaded) {
             if (auto st = library.BuildFullNow(*loaded); !st) loaded = st.error();
         }
@@ -117,26 +142,25 @@ void BM_FontsFull(benchmark::State& state) {
     SetAtlasCounters(state, fonts);
 }
 
-// The interactive path again, timed until the worker's on_ready: when the full atlas is ready
-// to be installed between frames, counted from the start of the fonts phase.
+// The interactive path again, timed until the worker's second on_ready: when the full atlas
+// is ready to be installed between frames, counted from the start of the fonts phase.
 void BM_FontsBackgroundReady(benchmark::State& state) {
     for (auto _ : state) {
         std::mutex mutex;
         std::condition_variable cv;
-        bool ready = false;
-        FontLibrary library;
-        library.SetWindow(&g_kiosk->window);
+        int ready = 0;  // kUi, then kFull
+        FontLibrary library(g_kiosk->window);
         const auto t0 = SteadyClock::now();
-        auto loaded =
-            library.Load(g_kiosk->Fonts(), g_kiosk->GlyphTexts(), g_kiosk->DisplayTexts());
+        auto loaded = library.Load(g_kiosk->Fonts(), g_kiosk->FirstTexts(), g_kiosk->GlyphTexts(),
+                                   g_kiosk->DisplayTexts());
         if (loaded) {
             library.BuildFullInBackground([&] {
                 std::lock_guard lock(mutex);
-                ready = true;
+                ++ready;
                 cv.notify_one();
             });
             std::unique_lock lock(mutex);
-            cv.wait(lock, [&] { return ready; });
+            cv.wait(lock, [&] { return ready >= 2; });
         }
         state.SetIterationTime(SecondsSince(t0));
         if (!loaded) {
@@ -176,6 +200,7 @@ BENCHMARK(BM_StoreOpenExisting)
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Gb2312CodePoints)->Iterations(kStarts)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_FontsQuick)->Iterations(kStarts)->UseManualTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_FontsUi)->Iterations(kStarts)->UseManualTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_FontsFull)->Iterations(kStarts)->UseManualTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_FontsBackgroundReady)
     ->Iterations(kStarts)
@@ -204,24 +229,26 @@ int main(int argc, char** argv) {
 
     std::printf("\n");
     const auto* quick = reporter.Find("BM_FontsQuick");
+    const auto* ui = reporter.Find("BM_FontsUi");
     const auto* full = reporter.Find("BM_FontsFull");
     // Manual time has no CPU figure of its own: the CPU figures are the whole loop's (this
     // thread's), per iteration.
     if (quick) {
         PrintFigure(
-            "start-up: FontLibrary::Load quick atlas, what the first frame waits for (mean ms)",
-            RealMs(*quick), "ms", 0, "", "");
-        PrintFigure("  the same, CPU time (mean ms)", CpuMs(*quick), "ms", 0, "", "");
+            "start-up: FontLibrary::Load first atlas, what the first frame waits for (mean ms)",
+            RealMs(*quick), "ms", ui ? RealMs(*ui) : 0, "<= 25",
+            RealMs(*quick) <= 25 ? "met" : "MISSED");
+        PrintFigure("  the same, CPU time (mean ms)", CpuMs(*quick), "ms", ui ? CpuMs(*ui) : 0, "",
+                    "");
+    }
+    if (ui) {
+        PrintFigure("  baseline: Load, then the atlas of every text on this thread (mean ms)",
+                    RealMs(*ui), "ms", 0, "", "");
     }
     if (full) {
-        PrintFigure("  FontLibrary::Load full atlas (GB2312 too), then BuildFullNow (mean ms)",
-                    RealMs(*full), "ms", quick ? RealMs(*quick) : 0, "", "");
-        PrintFigure("  the same, CPU time (mean ms)", CpuMs(*full), "ms", quick ? CpuMs(*quick) : 0,
-                    "", "");
-    }
-    if (quick) {
-        PrintFigure("  baseline: the quick atlas (texts drawn only, mean ms)", RealMs(*quick), "ms",
-                    0, "", "");
+        PrintFigure("  Load, then the full atlas (GB2312 too) with BuildFullNow (mean ms)",
+                    RealMs(*full), "ms", 0, "", "");
+        PrintFigure("  the same, CPU time (mean ms)", CpuMs(*full), "ms", 0, "", "");
     }
     for (const char* name : {"BM_FontsBackgroundReady", "BM_Gb2312CodePoints", "BM_StoreOpenFresh",
                              "BM_StoreOpenExisting", "BM_WindowInit"}) {

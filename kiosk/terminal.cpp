@@ -82,6 +82,7 @@ class Terminal {
   private:
     void StartSync();
     Status BuildFonts();
+    void EnsureGlyphsForScreen();
     void ReloadCatalogueIfNewer();
     void HandleEvent(const SDL_Event& e);
     void OnPointerActivity();
@@ -98,7 +99,7 @@ class Terminal {
     Catalogue catalogue_;
     Strings strings_;
     Window window_;
-    FontLibrary font_library_;
+    FontLibrary font_library_{window_};
     FontSet fonts_;
     PointerInput pointer_;
     std::unique_ptr<App> app_;
@@ -110,8 +111,9 @@ class Terminal {
     int frames_left_ = kSettleFramesAfterChange;
     int64_t last_frame_ms_ = 0;
     bool running_ = true;
-    bool catalogue_check_pending_ = false;  // the worker changed the store; look when idle
-    bool full_glyphs_pending_ = false;      // GB2312 to build once the first frame is shown
+    bool catalogue_check_pending_ = false;   // the worker changed the store; look when idle
+    bool full_glyphs_pending_ = false;       // GB2312 to build once the first frame is shown
+    uint64_t glyphs_failed_generation_ = 0;  // EnsureGlyphsForScreen failed for this Load
 };
 
 int Terminal::Start() {
@@ -212,7 +214,6 @@ int Terminal::Start() {
     if (auto st = stop_signals_.Init([] { WakeLoop(); }); !st) return Fail(2, st.error().message);
 
     phase("window");
-    font_library_.SetWindow(&window_);
     if (auto st = BuildFonts(); !st) return Fail(2, st.error().message);
     phase("fonts");
 
@@ -228,28 +229,53 @@ int Terminal::Start() {
 }
 
 // Glyphs: GB2312 plus every character of the UI catalogue, the service catalogue and the
-// hall's names, at sizes that follow the window's short side.
+// hall's names, at sizes that follow the window's short side. Load returns with only what the
+// attract screen draws (the first frame waits for nothing more); the rest comes after the first
+// frame (RenderFrame) and before any other screen is drawn (EnsureGlyphsForScreen).
 Status Terminal::BuildFonts() {
     FontOptions fo;
     fo.regular_path = config_.font;
     fo.base_px = std::round(30.0f * std::min(window_.width(), window_.height()) / 1080.0f);
     fo.base_px = std::clamp(fo.base_px, 14.0f, 60.0f);
     auto fonts = font_library_.Load(
-        fo, GlyphTexts(strings_, catalogue_, {config_.community, config_.grid_name}),
+        fo, AttractTexts(strings_, PlaceLine(config_.community, config_.grid_name)),
+        GlyphTexts(strings_, catalogue_, {config_.community, config_.grid_name}),
         DisplayTexts(strings_));
     if (!fonts) return fonts.error();
     fonts_ = *fonts;
-    // Interactive: GB2312 joins in the background once the first frame is shown (RenderFrame).
-    // Scripted: all at once, so screenshots never depend on timing.
-    if (simulated_) {
-        if (auto st = font_library_.BuildFullNow(fonts_); !st) return st;
-    } else {
-        full_glyphs_pending_ = true;
-    }
+    // Interactive: the texts' glyphs, then GB2312, join in the background once the first frame
+    // is shown (RenderFrame). Scripted: all at once before the first screen after attract
+    // (EnsureGlyphsForScreen), so screenshots never depend on timing.
+    full_glyphs_pending_ = !simulated_;
     log::Info("font=" + fonts_.regular_path + " glyphs=" + std::to_string(fonts_.glyph_count) +
               " atlas=" + std::to_string(fonts_.atlas_width) + "x" +
               std::to_string(fonts_.atlas_height));
     return Ok{};
+}
+
+// Before a frame: the first atlas holds only the attract screen's characters, so any other
+// screen is drawn only once every text's glyphs are in. Interactive: the worker has been at
+// it since the first frame (about 100 ms); wait for it, bounded (WaitForUiGlyphs builds them
+// here if the worker is late). Scripted: everything, GB2312 too, at once.
+void Terminal::EnsureGlyphsForScreen() {
+    if (app_->state().screen == Screen::kAttract || fonts_.stage != FontStage::kFirst) return;
+    if (glyphs_failed_generation_ == font_library_.generation()) return;  // logged once
+    if (simulated_) {
+        if (auto st = font_library_.BuildFullNow(fonts_); !st) {
+            log::Error("fonts: " + st.error().message);
+            glyphs_failed_generation_ = font_library_.generation();
+        }
+        return;
+    }
+    const int64_t t0 = clock_.MonotonicMs();
+    auto installed = font_library_.WaitForUiGlyphs(fonts_, std::chrono::milliseconds(1000));
+    if (!installed) {
+        log::Error("fonts: " + installed.error().message);
+        glyphs_failed_generation_ = font_library_.generation();
+    } else if (*installed) {
+        log::Info("glyphs=" + std::to_string(fonts_.glyph_count) + " (texts in, waited " +
+                  std::to_string(clock_.MonotonicMs() - t0) + " ms)");
+    }
 }
 
 // A catalogue from the feed replaces the one in use only between sessions, so nobody's
@@ -356,7 +382,8 @@ void Terminal::HandleEvent(const SDL_Event& e) {
                 if (auto installed = font_library_.InstallIfReady(fonts_); !installed) {
                     log::Error("fonts: " + installed.error().message);
                 } else if (*installed) {
-                    log::Info("glyphs=" + std::to_string(fonts_.glyph_count) + " (GB2312 in)");
+                    log::Info("glyphs=" + std::to_string(fonts_.glyph_count) +
+                              (fonts_.full ? " (GB2312 in)" : " (texts in)"));
                 }
                 break;
             }
@@ -371,6 +398,7 @@ Action Terminal::BuildFrame() {
     const float dt = std::clamp((now - last_frame_ms_) / 1000.0f, 0.001f, 0.25f);
     last_frame_ms_ = now;
     app_->Tick();
+    EnsureGlyphsForScreen();
     pointer_.NewFrame();
     window_.NewFrame(dt);
     ImGui::NewFrame();

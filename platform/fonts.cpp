@@ -6,15 +6,19 @@
 #include "platform/fonts.h"
 
 #include <SDL.h>
+#include <fcntl.h>
 #include <iconv.h>
 #include <imgui.h>
 #include <malloc.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <condition_variable>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 
-#include "core/assert.h"
 #include "core/utf8.h"
 #include "platform/glyph_raster.h"
 #include "platform/window.h"
@@ -91,11 +95,50 @@ std::vector<char32_t> Gb2312CodePoints() {
 // [SECTION] Building an atlas (no ImGui on the worker: see glyph_raster.h)
 // ---------------------------------------------------------------------------------------------
 
-// What one build needs, shared by the quick and the full build: each file is read once.
+namespace {
+
+// A font file mapped read-only (MAP_PRIVATE): a 20 MB collection costs no read and no heap,
+// and stb_truetype's page faults bring in only the tables and glyphs it reads.
+class MappedFile {
+  public:
+    MappedFile() = default;
+    MappedFile(const MappedFile&) = delete;
+    MappedFile& operator=(const MappedFile&) = delete;
+    ~MappedFile() {
+        if (data_) ::munmap(data_, size_);
+    }
+    // False when the file cannot be opened, is empty or cannot be mapped.
+    bool Open(const std::string& path) {
+        const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) return false;
+        struct stat st {};
+        void* data = MAP_FAILED;
+        if (::fstat(fd, &st) == 0 && st.st_size > 0) {
+            data = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+        }
+        ::close(fd);  // the mapping keeps the file
+        if (data == MAP_FAILED) return false;
+        data_ = data;
+        size_ = static_cast<size_t>(st.st_size);
+        return true;
+    }
+    const unsigned char* data() const { return static_cast<const unsigned char*>(data_); }
+    size_t size() const { return size_; }
+
+  private:
+    void* data_ = nullptr;
+    size_t size_ = 0;
+};
+
+}  // namespace
+
+// What every stage's build needs: each file is mapped once, shared by the UI thread and the
+// worker (read-only), unmapped when the last of them lets go.
 struct FontLibrary::Sources {
     FontOptions options;
     std::string regular_path, bold_path;
-    std::vector<char> regular, bold;  // whole font files
+    std::shared_ptr<const MappedFile> regular, bold;  // bold may be the regular one
+    FirstScreenTexts first;
     std::vector<std::string> texts, display_texts;
 };
 
@@ -103,74 +146,85 @@ struct FontLibrary::Sources {
 // into an ImFontAtlas on the UI thread.
 struct FontLibrary::Built {
     RasterAtlas raster;
-    bool full = false;
+    FontStage stage = FontStage::kFirst;
 };
 
 namespace {
 
-bool ReadFile(const std::string& path, std::vector<char>& out) {
-    std::ifstream in(path, std::ios::binary | std::ios::ate);
-    if (!in) return false;
-    out.resize(static_cast<size_t>(in.tellg()));
-    in.seekg(0);
-    return static_cast<bool>(in.read(out.data(), static_cast<std::streamsize>(out.size())));
-}
-
 // A set of BMP code points, as the sorted list RasteriseAtlas takes.
 class CodePointSet {
   public:
-    CodePointSet() : in_(0x10000, false) {
-        for (uint32_t cp = 0x20; cp <= 0xFF; ++cp) in_[cp] = true;  // Latin-1, as ImGui's default
-    }
     void Add(char32_t cp) {
-        if (cp <= 0xFFFF) in_[cp] = true;
+        if (cp <= 0xFFFF) cps_.push_back(static_cast<uint32_t>(cp));
+    }
+    void AddRange(char32_t first, char32_t last) {
+        for (char32_t cp = first; cp <= last; ++cp) Add(cp);
     }
     void AddText(std::string_view text) {
         ForEachCodePoint(text, [&](char32_t cp) { Add(cp); });
     }
-    std::vector<uint32_t> Sorted() const {
-        std::vector<uint32_t> out;
-        for (uint32_t cp = 0; cp < in_.size(); ++cp)
-            if (in_[cp]) out.push_back(cp);
-        return out;
+    std::vector<uint32_t> Sorted() {
+        std::sort(cps_.begin(), cps_.end());
+        cps_.erase(std::unique(cps_.begin(), cps_.end()), cps_.end());
+        return std::move(cps_);
     }
 
   private:
-    std::vector<bool> in_;
+    std::vector<uint32_t> cps_;
 };
 
-// Builds the three sizes; `full` adds GB2312 to the body font. Touches no ImGui state, so it
-// runs on the worker as well as on the UI thread.
-std::unique_ptr<FontLibrary::Built> BuildAtlas(const FontLibrary::Sources& src, bool full) {
-    const char* kPunctuation = "·—…“”‘’、。，：；！？（）《》【】￥×←→↑↓✓○●！";
+// CJK punctuation and the symbols the screens draw outside the texts.
+constexpr const char* kPunctuation = "·—…“”‘’、。，：；！？（）《》【】￥×←→↑↓✓○●！";
+
+// Builds the three sizes of a stage. Touches no ImGui state, so it runs on the worker as well
+// as on the UI thread.
+std::unique_ptr<FontLibrary::Built> BuildAtlas(const FontLibrary::Sources& src, FontStage stage) {
     CodePointSet body, title, huge;
-    if (full) {
-        for (char32_t cp : Gb2312CodePoints()) body.Add(cp);
+    if (stage == FontStage::kFirst) {
+        // ASCII in every size (digits of the clock, names typed in Latin letters, ImGui's "?"
+        // fallback), the ellipsis ImGui clips with, and what the first screen draws.
+        for (CodePointSet* set : {&body, &title, &huge}) {
+            set->AddRange(0x20, 0x7E);
+            set->Add(0x2026);
+        }
+        for (const auto& t : src.first.body) body.AddText(t);
+        for (const auto& t : src.first.title) title.AddText(t);
+        for (const auto& t : src.first.huge) huge.AddText(t);
+    } else {
+        for (CodePointSet* set : {&body, &title, &huge}) set->AddRange(0x20, 0xFF);  // Latin-1
+        if (stage == FontStage::kFull) {
+            for (char32_t cp : Gb2312CodePoints()) body.Add(cp);
+        }
+        for (const auto& t : src.texts) {
+            body.AddText(t);
+            title.AddText(t);
+        }
+        body.AddText(kPunctuation);
+        title.AddText(kPunctuation);
+        // The first screen's texts too: a later stage never loses a glyph an earlier one had.
+        for (const auto& t : src.first.body) body.AddText(t);
+        for (const auto& t : src.first.title) title.AddText(t);
+        for (const auto& t : src.first.huge) huge.AddText(t);
+        for (const auto& t : src.display_texts) huge.AddText(t);
     }
-    for (const auto& t : src.texts) {
-        body.AddText(t);
-        title.AddText(t);
-    }
-    body.AddText(kPunctuation);
-    title.AddText(kPunctuation);
-    for (const auto& t : src.display_texts) huge.AddText(t);
     const float px = src.options.base_px;
     const int regular_face = FaceFor(src.regular_path), bold_face = FaceFor(src.bold_path);
     std::vector<RasterFontRequest> requests = {
-        {&src.regular, regular_face, px, body.Sorted()},
-        {&src.bold, bold_face, px * 1.6f, title.Sorted()},
-        {&src.bold, bold_face, px * 2.6f, huge.Sorted()},
+        {src.regular->data(), src.regular->size(), regular_face, px, body.Sorted()},
+        {src.bold->data(), src.bold->size(), bold_face, px * 1.6f, title.Sorted()},
+        {src.bold->data(), src.bold->size(), bold_face, px * 2.6f, huge.Sorted()},
     };
     auto raster = RasteriseAtlas(requests, 4096);
     if (!raster) return nullptr;
     auto built = std::make_unique<FontLibrary::Built>();
     built->raster = std::move(*raster);
-    built->full = full;
+    built->stage = stage;
     return built;
 }
 
-// UI thread: the rasterised glyphs become an ImFontAtlas with three fonts and RGBA pixels
-// ready for upload. No rasterising here, only bookkeeping and one copy of the pixels.
+// UI thread: the rasterised glyphs become an ImFontAtlas with three fonts and its Alpha8
+// pixels (ImGui makes RGBA32 from them when the SDL renderer backend asks). No rasterising
+// here, only bookkeeping and one copy of the pixels.
 std::unique_ptr<ImFontAtlas> MakeImFontAtlas(RasterAtlas& raster) {
     auto atlas = std::make_unique<ImFontAtlas>();
     // No mouse cursors, no baked lines: this atlas has neither (ImGui draws lines as polygons).
@@ -180,10 +234,10 @@ std::unique_ptr<ImFontAtlas> MakeImFontAtlas(RasterAtlas& raster) {
     atlas->TexHeight = raster.height;
     atlas->TexUvScale = ImVec2(1.0f / raster.width, 1.0f / raster.height);
     atlas->TexUvWhitePixel = ImVec2(raster.white_u, raster.white_v);
-    const size_t bytes = raster.rgba.size() * sizeof(uint32_t);
-    atlas->TexPixelsRGBA32 = static_cast<unsigned int*>(IM_ALLOC(bytes));
-    std::memcpy(atlas->TexPixelsRGBA32, raster.rgba.data(), bytes);
-    raster.rgba = {};
+    // Copied into ImGui's allocator, which ClearTexData frees with.
+    atlas->TexPixelsAlpha8 = static_cast<unsigned char*>(IM_ALLOC(raster.alpha.size()));
+    std::memcpy(atlas->TexPixelsAlpha8, raster.alpha.data(), raster.alpha.size());
+    raster.alpha = {};
     ImFontConfig snap;  // only what AddGlyph reads: whole-pixel advances, as before
     snap.PixelSnapH = true;
     for (RasterFont& rf : raster.fonts) {
@@ -216,11 +270,13 @@ std::unique_ptr<ImFontAtlas> MakeImFontAtlas(RasterAtlas& raster) {
 struct FontLibrary::Shared {
     std::atomic<uint64_t> generation{0};
     std::mutex mutex;
-    std::unique_ptr<Built> ready;   // guarded by mutex: finished, waiting to be installed
-    uint64_t ready_generation = 0;  // guarded by mutex
+    std::condition_variable changed;   // a worker published an atlas or finished
+    std::unique_ptr<Built> ready;      // guarded by mutex: finished, waiting to be installed
+    uint64_t ready_generation = 0;     // guarded by mutex
+    uint64_t finished_generation = 0;  // guarded by mutex: the last worker that returned
 };
 
-FontLibrary::FontLibrary() : shared_(std::make_shared<Shared>()) {}
+FontLibrary::FontLibrary(Window& window) : window_(window), shared_(std::make_shared<Shared>()) {}
 FontLibrary::~FontLibrary() {
     shared_->generation.fetch_add(1);  // whatever is still building is dropped
     for (Worker& w : workers_) w.thread.join();
@@ -234,9 +290,11 @@ void FontLibrary::ReapFinishedWorkers() {
     });
 }
 
-Result<FontSet> FontLibrary::Load(const FontOptions& options, std::vector<std::string> texts,
+Result<FontSet> FontLibrary::Load(const FontOptions& options, FirstScreenTexts first,
+                                  std::vector<std::string> texts,
                                   std::vector<std::string> display_texts) {
     generation_ = shared_->generation.fetch_add(1) + 1;
+    worker_started_ = false;
     ReapFinishedWorkers();
     {
         std::lock_guard lock(shared_->mutex);
@@ -245,54 +303,81 @@ Result<FontSet> FontLibrary::Load(const FontOptions& options, std::vector<std::s
     auto src = std::make_shared<Sources>();
     src->options = options;
     src->regular_path = options.regular_path.empty() ? FindCjkFont(false) : options.regular_path;
-    if (src->regular_path.empty() || !ReadFile(src->regular_path, src->regular)) {
+    auto regular = std::make_shared<MappedFile>();
+    if (src->regular_path.empty() || !regular->Open(src->regular_path)) {
         return Error{"font", "no CJK font found (install fonts-noto-cjk or fonts-wqy-microhei)" +
                                  (options.regular_path.empty() ? std::string()
                                                                : ": " + options.regular_path)};
     }
+    src->regular = regular;
     src->bold_path = options.bold_path.empty() ? FindCjkFont(true) : options.bold_path;
-    if (src->bold_path.empty() || !ReadFile(src->bold_path, src->bold)) {
+    auto bold = std::make_shared<MappedFile>();
+    if (!src->bold_path.empty() && bold->Open(src->bold_path)) {
+        src->bold = std::move(bold);
+    } else {
         src->bold_path = src->regular_path;
         src->bold = src->regular;
     }
+    src->first = std::move(first);
     src->texts = std::move(texts);
     src->display_texts = std::move(display_texts);
 
-    auto quick = BuildAtlas(*src, /*full=*/false);
-    if (!quick) return Error{"font", "cannot build fonts from " + src->regular_path};
+    auto first_atlas = BuildAtlas(*src, FontStage::kFirst);
+    if (!first_atlas) return Error{"font", "cannot build fonts from " + src->regular_path};
     FontSet set;
     set.regular_path = src->regular_path;
-    if (auto st = Install(std::move(quick), set); !st) return st.error();
+    if (auto st = Install(std::move(first_atlas), set); !st) return st.error();
     sources_ = std::move(src);
     return set;
 }
 
 Status FontLibrary::BuildFullNow(FontSet& fonts) {
     if (!sources_) return Error{"font", "fonts not loaded"};
-    auto full = BuildAtlas(*sources_, /*full=*/true);
-    sources_.reset();
+    auto full = BuildAtlas(*sources_, FontStage::kFull);
     if (!full) return Error{"font", "cannot build the full glyph set"};
+    {
+        std::lock_guard lock(shared_->mutex);
+        shared_->ready.reset();  // a worker's kUi atlas would hold less than this
+    }
+    sources_.reset();
     return Install(std::move(full), fonts);
 }
 
 void FontLibrary::BuildFullInBackground(std::function<void()> on_ready) {
-    if (!sources_) return;
+    if (!sources_ || worker_started_) return;
+    worker_started_ = true;
     ReapFinishedWorkers();
     auto done = std::make_shared<std::atomic<bool>>(false);
-    std::thread thread([shared = shared_, generation = generation_, src = std::move(sources_),
+    std::thread thread([shared = shared_, generation = generation_, src = sources_,
                         on_ready = std::move(on_ready), done]() mutable {
-        auto full = BuildAtlas(*src, /*full=*/true);
-        src.reset();  // the 40 MB of font files go before the atlas is uploaded
-        malloc_trim(0);
-        if (full && shared->generation.load() == generation) {
+        const auto current = [&] { return shared->generation.load() == generation; };
+        // Hands an atlas over unless a newer generation began; false when this one is stale.
+        const auto publish = [&](std::unique_ptr<Built> built) {
             {
                 std::lock_guard lock(shared->mutex);
-                shared->ready = std::move(full);
+                if (!current()) return false;
+                shared->ready = std::move(built);  // a kUi still waiting is replaced by kFull
                 shared->ready_generation = generation;
             }
+            shared->changed.notify_all();
             if (on_ready) on_ready();
+            return true;
+        };
+        if (current()) {
+            auto ui = BuildAtlas(*src, FontStage::kUi);
+            if (ui && publish(std::move(ui)) && current()) {
+                auto full = BuildAtlas(*src, FontStage::kFull);
+                src.reset();  // this thread's hold on the mapped files
+                if (full) publish(std::move(full));
+            }
         }
-        full.reset();  // a stale build goes here, on the worker
+        src.reset();
+        malloc_trim(0);  // the build's scratch memory goes back to the system
+        {
+            std::lock_guard lock(shared->mutex);
+            shared->finished_generation = std::max(shared->finished_generation, generation);
+        }
+        shared->changed.notify_all();
         done->store(true);
     });
     workers_.push_back(Worker{std::move(thread), std::move(done)});
@@ -306,8 +391,35 @@ Result<bool> FontLibrary::InstallIfReady(FontSet& fonts) {
         shared_->ready.reset();  // stale, if anything is left
     }
     ReapFinishedWorkers();
-    if (!ready) return false;
+    if (!ready || ready->stage <= fonts.stage) return false;
+    const bool full = ready->stage == FontStage::kFull;
     if (auto st = Install(std::move(ready), fonts); !st) return st.error();
+    if (full) sources_.reset();  // nothing left to build from the files
+    return true;
+}
+
+Result<bool> FontLibrary::WaitForUiGlyphs(FontSet& fonts, std::chrono::milliseconds bound) {
+    if (fonts.stage >= FontStage::kUi) return false;
+    if (!sources_) return Error{"font", "fonts not loaded"};
+    bool changed = false;
+    if (worker_started_) {
+        const uint64_t generation = generation_;
+        std::unique_lock lock(shared_->mutex);
+        shared_->changed.wait_for(lock, bound, [&] {
+            return (shared_->ready && shared_->ready_generation == generation) ||
+                   shared_->finished_generation >= generation;
+        });
+        lock.unlock();
+        auto installed = InstallIfReady(fonts);
+        if (!installed) return installed.error();
+        changed = *installed;
+        if (fonts.stage >= FontStage::kUi) return changed;
+    }
+    // No worker yet, or it failed or is late: this thread builds kUi (the worker's kFull still
+    // comes, and replaces it).
+    auto ui = BuildAtlas(*sources_, FontStage::kUi);
+    if (!ui) return Error{"font", "cannot build the texts' glyphs"};
+    if (auto st = Install(std::move(ui), fonts); !st) return st.error();
     return true;
 }
 
@@ -318,30 +430,33 @@ Status FontLibrary::Install(std::unique_ptr<Built> built, FontSet& fonts) {
     if (!context_atlas_) context_atlas_ = io.Fonts;
     auto made = MakeImFontAtlas(built->raster);
     ImFontAtlas* atlas = made.get();
-    // The backend holds one font texture: the old one goes, then the new one is made. The old
-    // atlas kept no pixels, so a failure cannot go back to it: the new atlas keeps its pixels
-    // instead, and the backend retries.
-    GK_ASSERT(window_ && "FontLibrary::SetWindow before Load");
-    window_->ReleaseFontAtlas();
-    const bool uploaded = window_->SetFontAtlas(atlas);
+    // The window holds one font texture: the old one goes, then the new one is made. The old
+    // atlas may keep no pixels, so a failure cannot go back to it: the new atlas keeps its
+    // pixels instead, and the renderer retries.
+    io.Fonts = atlas;
     io.FontDefault = atlas->Fonts[0];
+    const bool uploaded = window_.SetFontAtlas(atlas);
     fonts.body = atlas->Fonts[0];
     fonts.title = atlas->Fonts[1];
     fonts.huge = atlas->Fonts[2];
     fonts.glyph_count = fonts.body->Glyphs.Size;
     fonts.atlas_width = atlas->TexWidth;
     fonts.atlas_height = atlas->TexHeight;
-    fonts.full = built->full;
+    fonts.stage = built->stage;
+    fonts.full = built->stage == FontStage::kFull;
     active_ = std::move(made);  // the previous atlas goes only now, after the swap
+    built.reset();
     if (!uploaded) {
-        // Its CPU pixels stay, so the backend tries again at the next frame (NewFrame makes the
-        // texture when it has none); until then text is not drawn, and the log says why.
+        // Its CPU pixels stay, so the renderer tries again at the next frame (NewFrame makes
+        // the texture when it has none); until then text is not drawn, and the log says why.
         return Error{"texture", "cannot create a " + std::to_string(fonts.atlas_width) + "x" +
                                     std::to_string(fonts.atlas_height) +
                                     " font texture: " + SDL_GetError()};
     }
-    if (!window_->keeps_atlas_pixels()) atlas->ClearTexData();  // uploaded: drop the CPU copies
-    malloc_trim(0);  // hand the build's scratch memory back to the system
+    // Our software rasteriser reads the Alpha8 pixels where they are; SDL's renderer has its
+    // copy now, so the CPU pixels (Alpha8 and the RGBA32 ImGui made for it) can go.
+    if (!window_.keeps_atlas_pixels()) atlas->ClearTexData();
+    if (fonts.stage != FontStage::kFirst) malloc_trim(0);  // the build's scratch memory
     return Ok{};
 }
 
@@ -350,7 +465,7 @@ void FontLibrary::Shutdown() {
     for (Worker& w : workers_) w.thread.join();
     workers_.clear();
     if (context_atlas_ && ImGui::GetCurrentContext()) {
-        if (window_) window_->ReleaseFontAtlas();
+        window_.ReleaseFontAtlas();
         ImGui::GetIO().Fonts = context_atlas_;  // the context deletes its own, we delete ours
         ImGui::GetIO().FontDefault = nullptr;
     }

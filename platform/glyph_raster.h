@@ -5,6 +5,7 @@
 // the result into an ImFontAtlas on the UI thread (cheap: no rasterising left).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -26,15 +27,16 @@ struct RasterFont {
 };
 
 struct RasterFontRequest {
-    const std::vector<char>* file = nullptr;  // whole .ttf/.ttc, outlives the call
-    int face = 0;                             // index inside a collection
+    const unsigned char* data = nullptr;  // whole .ttf/.ttc (mapped), outlives the call
+    size_t size = 0;
+    int face = 0;  // index inside a collection
     float size_px = 0;
     std::vector<uint32_t> code_points;  // sorted, distinct, BMP
 };
 
 struct RasterAtlas {
     int width = 0, height = 0;
-    std::vector<uint32_t> rgba;  // white with the glyphs' coverage as alpha (RGBA32, as uploaded)
+    std::vector<uint8_t> alpha;      // the glyphs' coverage, one byte a pixel (ImGui's Alpha8)
     float white_u = 0, white_v = 0;  // a fully opaque pixel, for filled shapes
     std::vector<RasterFont> fonts;   // in request order
 };

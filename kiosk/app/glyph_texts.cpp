@@ -25,6 +25,23 @@ std::vector<std::string> GlyphTexts(const Strings& strings, const Catalogue& cat
     return texts;
 }
 
+const char* const kDateTimeCharacters = "年月日星期一二三四五六";
+
+FirstScreenTexts AttractTexts(const Strings& strings, const std::string& place_line) {
+    FirstScreenTexts first;
+    for (Lang lang : {Lang::kZh, Lang::kEn}) {
+        for (const char* key : {"attract.offer_request", "attract.offer_track",
+                                "attract.offer_boards", "attract.offer_projects"}) {
+            first.body.emplace_back(strings.Get(lang, key));
+        }
+        first.title.emplace_back(strings.Get(lang, "attract.touch_to_start"));
+    }
+    first.body.emplace_back(kDateTimeCharacters);
+    first.title.push_back(place_line);
+    first.huge = DisplayTexts(strings);
+    return first;
+}
+
 std::vector<std::string> DisplayTexts(const Strings& strings) {
     return {std::string(strings.Get(Lang::kZh, "app.name")),
             std::string(strings.Get(Lang::kEn, "app.name"))};
