@@ -60,8 +60,8 @@ std::string KioskFixture::OpenAllButFonts() {
     io.ConfigFlags |= ImGuiConfigFlags_NoMouseCursorChange;
     WindowOptions wo;
     wo.fullscreen = false;
-    wo.width = 1920;
-    wo.height = 1080;
+    wo.width = window_width;
+    wo.height = window_height;
     wo.renderer = config.renderer;
     if (auto st = window.Init(wo); !st) return "window: " + st.error().message;
     return "";

@@ -36,6 +36,8 @@ struct KioskFixture {
     std::unique_ptr<App> app;
     FrameLayout layout;
     long frame = 0;
+    int window_width = 1920;  // the window Open() makes (windowed), output pixels
+    int window_height = 1080;
 
     KioskFixture() = default;
     KioskFixture(const KioskFixture&) = delete;

@@ -3,17 +3,20 @@
 // [SECTION] Screen window
 // [SECTION] Buttons and tiles
 // [SECTION] Text
-// [SECTION] Scrolling
+// [SECTION] Scrolling (drag-to-scroll regions, virtualised lists)
 // [SECTION] Chrome (header and footer)
 // [SECTION] Dates
 #include "kiosk/ui/widgets.h"
 
 #include <imgui_internal.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <string>
 
+#include "core/assert.h"
 #include "core/utf8.h"
 #include "kiosk/app/config.h"
 #include "platform/clock.h"
@@ -56,16 +59,21 @@ namespace {
 constexpr float kTapSlop = 24.0f;  // pixels a finger may wander and still tap
 
 // A tap is a press and a release over the same widget without dragging; a drag that started
-// on a button scrolls its list instead.
-bool Tapped(const char* id, const Rect& r, bool enabled, bool& held) {
+// on a button scrolls its list instead. The button's id is taken in the current ID scope.
+bool TappedInScope(const Rect& r, bool enabled, bool& held) {
     ImGui::SetCursorScreenPos(r.min());
-    ImGui::PushID(id);
     const bool clicked = ImGui::InvisibleButton("##b", ImVec2(r.w, r.h));
     held = enabled && ImGui::IsItemActive();
-    ImGui::PopID();
     const bool dragged = ImGui::GetIO().MouseDragMaxDistanceSqr[0] > kTapSlop * kTapSlop;
     if (dragged) held = false;
     return enabled && clicked && !dragged;
+}
+
+bool Tapped(const char* id, const Rect& r, bool enabled, bool& held) {
+    ImGui::PushID(id);
+    const bool tapped = TappedInScope(r, enabled, held);
+    ImGui::PopID();
+    return tapped;
 }
 
 bool Visible(const Rect& r) {
@@ -201,7 +209,7 @@ void LabelCentered(Ui& ui, ImFont* font, std::string_view text, const Rect& r, I
 }
 
 // ---------------------------------------------------------------------------------------------
-// [SECTION] Scrolling
+// [SECTION] Scrolling (drag-to-scroll regions, virtualised lists)
 // ---------------------------------------------------------------------------------------------
 
 float BeginScroll(Ui& ui, const char* id, const Rect& r) {
@@ -224,6 +232,55 @@ void EndScroll() {
     ImGui::EndChild();
     ImGui::PopStyleVar();
     ImGui::PopStyleColor(2);
+}
+
+int ListRows(Ui& ui, std::string_view id, int count, float row_height, float gap,
+             const std::function<std::string(const ListRow& row)>& draw_row) {
+    GK_ASSERT(count >= 0 && "a list cannot have fewer than no rows");
+    GK_ASSERT(row_height > 0.0f && gap >= 0.0f && "rows need a height and a gap of at least 0");
+    const ImVec2 origin = ImGui::GetCursorScreenPos();  // the first row's top, scrolled
+    const float width = ImGui::GetContentRegionAvail().x;
+    const float pitch = row_height + gap;
+    const float total_height = count > 0 ? count * pitch - gap : 0.0f;
+
+    // The rows that can overlap the region's clip rectangle, from its top and bottom alone:
+    // the cost of a frame does not grow with the rows above or below it.
+    const ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float clip_top = dl->GetClipRectMin().y, clip_bottom = dl->GetClipRectMax().y;
+    const float rows = static_cast<float>(count);
+    const int first =
+        static_cast<int>(std::clamp(std::floor((clip_top - origin.y) / pitch), 0.0f, rows));
+    const int end =
+        static_cast<int>(std::clamp(std::ceil((clip_bottom - origin.y) / pitch), 0.0f, rows));
+
+    int tapped = -1;
+    const std::string id_s(id);
+    ImGui::PushID(id_s.c_str());
+    for (int i = first; i < end; ++i) {
+        const Rect r{origin.x, origin.y + i * pitch, width, row_height};
+        if (r.y >= clip_bottom || r.y + r.h <= clip_top) continue;  // only its gap shows
+        ImGui::PushID(i);
+        bool held = false;
+        if (TappedInScope(r, /*enabled=*/true, held)) tapped = i;
+        ImGui::PopID();
+        const std::string label = draw_row(ListRow{i, r, held});
+        Record(ui, id_s + "." + std::to_string(i), label, r, /*enabled=*/true);
+    }
+    ImGui::PopID();
+
+    // The whole list's extent, so the region scrolls as far as its last row and no further.
+    ImGui::SetCursorScreenPos(origin);
+    ImGui::Dummy(ImVec2(width, total_height));
+    return tapped;
+}
+
+void RowCard(Ui& ui, const ListRow& row) {
+    const Theme& t = ui.theme;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float rounding = ui.px(12);
+    dl->AddRectFilled(row.rect.min(), row.rect.max(), row.held ? t.card_pressed : t.card, rounding);
+    dl->AddRect(row.rect.min(), row.rect.max(), row.held ? t.focus : t.border, rounding, 0,
+                ui.px(row.held ? 4 : 2));
 }
 
 // ---------------------------------------------------------------------------------------------
