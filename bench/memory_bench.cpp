@@ -208,7 +208,7 @@ int main(int argc, char** argv) {
         // The target is 80 MB (10^6 bytes) = 76.3 MiB.
         constexpr double kTargetMiB = 80e6 / (1024.0 * 1024.0);
         PrintFigure(std::string("memory ") + driver + ": PSS after start-up (MiB)", pss, "MiB",
-                    chromium_pss, "<= 76.3 MiB (80 MB)", pss <= kTargetMiB ? "met" : "MISSED");
+                    chromium_pss, "<= 40 MiB", pss <= 40 ? "met" : "MISSED");  // issue 8
         PrintFigure(std::string("memory ") + driver + ": peak sampled PSS (MiB)", peak, "MiB", 0,
                     "<= 76.3 MiB (80 MB)", peak <= kTargetMiB ? "met" : "MISSED");
         PrintFigure(std::string("memory ") + driver + ": VmHWM (MiB)", hwm, "MiB", chromium_hwm, "",
