@@ -5,22 +5,24 @@
 //
 // The clicks are XTest button events (pointer moved first and the program left to settle);
 // the clock starts when the release has been flushed to the server (XSync). The screen is
-// then read back every millisecond at most (XGetSubImage of a few full-width rows) until at
-// least 90 % of the sampled pixels that differ between the two screens show the new one, so
-// a pressed look (a tile or button drawn pressed, which is neither screen) never counts as
-// the new screen. The reference images of both screens are taken before the timed taps.
-// Between taps the program is left until idle: the terminal's layout dump has stopped
-// counting frames and the rows have stopped changing.
-// CPU per tap: utime+stime from just before the press until idle after the new screen, of
-// the terminal's process and of Chromium's whole process tree; the X server's CPU over the
-// same windows less what the bench's own read-backs cost it (measured first on the idle
-// server), shown beside.
+// then read back every millisecond at most (XGetSubImage of one full-width row, and of all
+// eight probe rows once that one has changed) until at least 90 % of the sampled pixels that
+// differ between the two screens show the new one, so a pressed look (a tile or button drawn
+// pressed, which is neither screen) never counts as the new screen. The reference images of both
+// screens are taken before the timed taps. Between taps the program is left until idle: the
+// terminal's layout dump has stopped counting frames and the rows have stopped changing. CPU per
+// tap: utime+stime from just before the press until idle after the new screen, of the terminal's
+// process and of Chromium's whole process tree; the X server's CPU over the same windows less what
+// the bench's own read-backs cost it (measured first on the idle server), shown beside.
 //
 // [SECTION] X screen
 // [SECTION] References and probe rows
 // [SECTION] A program under test
 // [SECTION] Tapping
 // [SECTION] main
+#include <sys/inotify.h>
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cmath>
@@ -28,6 +30,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -122,13 +125,13 @@ class XScreen {
     // One X request per row: false when one fails.
     bool ReadRows() {
         bool ok = true;
-        for (size_t i = 0; i < rows_.size(); ++i) {
-            ok = XGetSubImage(display_, root_, 0, rows_[i], static_cast<unsigned>(width_), 1,
-                              AllPlanes, ZPixmap, rows_image_, 0, static_cast<int>(i)) != nullptr &&
-                 ok;
-            ++row_reads_;
-        }
+        for (size_t i = 0; i < rows_.size(); ++i) ok = ReadRow(i) && ok;
         return ok;
+    }
+    bool ReadRow(size_t i) {
+        ++row_reads_;
+        return XGetSubImage(display_, root_, 0, rows_[i], static_cast<unsigned>(width_), 1,
+                            AllPlanes, ZPixmap, rows_image_, 0, static_cast<int>(i)) != nullptr;
     }
     uint32_t RowPixel(size_t row_index, int x) const {
         const auto* row = reinterpret_cast<const uint32_t*>(
@@ -136,7 +139,7 @@ class XScreen {
         return row[x] & 0xFFFFFF;
     }
     const std::vector<int>& rows() const { return rows_; }
-    long row_reads() const { return row_reads_; }  // X requests made by ReadRows so far
+    long row_reads() const { return row_reads_; }  // X requests made by ReadRow(s) so far
 
     void Move(int x, int y) {
         XTestFakeMotionEvent(display_, DefaultScreen(display_), x, y, CurrentTime);
@@ -163,7 +166,9 @@ class XScreen {
 enum ScreenId { kHome = 0, kArea = 1, kNeither = -1 };
 
 // The sampled pixels that tell the two screens apart: in each of a few horizontal bands, the
-// full-width row where home and the area screen differ most.
+// full-width row where home and the area screen differ most. The row with the most of them
+// leads: polling reads it alone, and all rows only once it shows the new screen (a read-back
+// costs the X server, which the programs under test need too).
 struct Probe {
     struct Pixel {
         uint32_t row_index;  // into XScreen::rows()
@@ -171,6 +176,7 @@ struct Probe {
         uint32_t value[2];  // on kHome, on kArea
     };
     std::vector<Pixel> pixels;
+    size_t lead_row = 0;  // index into XScreen::rows()
 
     // Picks the rows from the two full references and gives them to `x`.
     bool Build(XScreen& x, const std::vector<uint32_t>& home, const std::vector<uint32_t>& area,
@@ -194,11 +200,17 @@ struct Probe {
             if (best_row >= 0 && best >= w / 50) rows.push_back(best_row);
         }
         pixels.clear();
+        size_t lead_count = 0;
         for (size_t r = 0; r < rows.size(); ++r) {
+            const size_t before = pixels.size();
             for (int px = 0; px < w; ++px) {
                 const size_t i = static_cast<size_t>(rows[r]) * w + px;
                 if (home[i] != area[i])
                     pixels.push_back({static_cast<uint32_t>(r), px, {home[i], area[i]}});
+            }
+            if (pixels.size() - before > lead_count) {
+                lead_count = pixels.size() - before;
+                lead_row = r;
             }
         }
         if (rows.size() < 3 || pixels.size() < 500) {
@@ -213,11 +225,16 @@ struct Probe {
         return true;
     }
 
-    // Share of the probe pixels that show `screen` in the last ReadRows().
-    double Match(const XScreen& x, ScreenId screen) const {
-        size_t same = 0;
-        for (const Pixel& p : pixels) same += x.RowPixel(p.row_index, p.x) == p.value[screen];
-        return pixels.empty() ? 0.0 : static_cast<double>(same) / pixels.size();
+    // Share of the probe pixels that show `screen` as last read back; of the lead row's alone
+    // when `lead_only`.
+    double Match(const XScreen& x, ScreenId screen, bool lead_only = false) const {
+        size_t same = 0, n = 0;
+        for (const Pixel& p : pixels) {
+            if (lead_only && p.row_index != lead_row) continue;
+            same += x.RowPixel(p.row_index, p.x) == p.value[screen];
+            ++n;
+        }
+        return n == 0 ? 0.0 : static_cast<double>(same) / static_cast<double>(n);
     }
 };
 
@@ -294,22 +311,29 @@ struct Result {
     long x_ticks = 0;              // X server over the same windows as cpu_ticks
     long x_row_reads = 0;          // the bench's read-backs in those windows
     long frames = -1;              // terminal: frames drawn press → idle, summed
+    // Terminal, a cross-check of the pixels: per tap, ms from the read-back that saw the new
+    // screen until the terminal's layout dump of the frame that drew it appeared (written
+    // after that frame's Present, so >= 0 when the read-back is right), and how many frames
+    // it wrote from the press to that one.
+    std::vector<double> dump_after_pixels_ms;
+    std::vector<double> frames_to_new;
 };
 
 // The terminal or Chromium, started on the Xvfb; tells when it is idle and what it uses.
 class Program {
   public:
     virtual ~Program() = default;
-    virtual bool chromium() const = 0;
     // CPU ticks used so far (the terminal's process; Chromium's whole tree, by process).
     virtual std::vector<std::pair<pid_t, long>> Cpu() const = 0;
     // Frames drawn so far, or -1 when the program does not say.
     virtual long Frames() const { return -1; }
-    // The program's own sign that it has stopped drawing (the terminal's frame counter);
-    // `frames` is updated to the last seen value.
-    virtual bool Quiet(long& frames) const {
-        frames = -1;
-        return true;
+    // The program's own account of a tap, where it gives one (the terminal's layout dump,
+    // written after each frame's Present): WatchFrames() forgets the frames seen so far;
+    // SawScreen() looks (without waiting) at the dumps written since, and says whether one of
+    // them named `to`: when it was seen and how many dumps came up to it.
+    virtual void WatchFrames() {}
+    virtual bool SawScreen(ScreenId /*to*/, SteadyClock::time_point& /*when*/, int& /*frames*/) {
+        return false;
     }
 };
 
@@ -327,22 +351,68 @@ class KioskProgram : public Program {
                         std::to_string(width) + "x" + std::to_string(height)},
                        {{"DISPLAY", xvfb.display()}, {"SDL_VIDEODRIVER", std::nullopt}}, log);
     }
-    ~KioskProgram() override { Stop(child_); }
-    bool chromium() const override { return false; }
+    ~KioskProgram() override {
+        Stop(child_);
+        if (inotify_ >= 0) ::close(inotify_);
+    }
     std::vector<std::pair<pid_t, long>> Cpu() const override {
         return {{child_.pid, CpuTicks(child_.pid)}};
     }
     long Frames() const override { return ReadDump(dump_).frame; }
-    bool Quiet(long& frames) const override {
-        frames = ReadDump(dump_).frame;
-        return frames >= 0;
-    }
     const std::string& dump() const { return dump_; }
 
+    void WatchFrames() override {
+        if (inotify_ < 0) {
+            inotify_ = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+            if (inotify_ >= 0) ::inotify_add_watch(inotify_, dir_.path().c_str(), IN_MOVED_TO);
+        }
+        DumpsWritten();  // forget what came before
+        dumps_ = 0;
+        saw_ = false;
+    }
+    bool SawScreen(ScreenId to, SteadyClock::time_point& when, int& frames) override {
+        if (!saw_) {
+            for (int n = DumpsWritten(); n > 0 && !saw_; --n) {
+                ++dumps_;
+                // The dump names the screen the frame drew (read at once: the next frame is
+                // tens of milliseconds away).
+                if (ReadDump(dump_).screen == (to == kHome ? "home" : "disclosure")) {
+                    saw_ = true;
+                    saw_when_ = SteadyClock::now();
+                    saw_frames_ = dumps_;
+                }
+            }
+        }
+        when = saw_when_;
+        frames = saw_frames_;
+        return saw_;
+    }
+
   private:
+    // Dumps renamed into place since the last call.
+    int DumpsWritten() {
+        if (inotify_ < 0) return 0;
+        int n = 0;
+        alignas(inotify_event) char buffer[4096];
+        for (;;) {
+            const ssize_t got = ::read(inotify_, buffer, sizeof buffer);
+            if (got <= 0) return n;
+            for (ssize_t off = 0; off < got;) {
+                const auto* e = reinterpret_cast<const inotify_event*>(buffer + off);
+                if (e->len > 0 && std::strcmp(e->name, "layout.json") == 0) ++n;
+                off += static_cast<ssize_t>(sizeof(inotify_event) + e->len);
+            }
+        }
+    }
+
     TempDir dir_;
     std::string dump_;
     Child child_;
+    int inotify_ = -1;
+    int dumps_ = 0;
+    bool saw_ = false;
+    SteadyClock::time_point saw_when_;
+    int saw_frames_ = 0;
 };
 
 class ChromiumProgram : public Program {
@@ -357,7 +427,6 @@ class ChromiumProgram : public Program {
                        {{"DISPLAY", xvfb.display()}}, log);
     }
     ~ChromiumProgram() override { Stop(child_); }
-    bool chromium() const override { return true; }
     std::vector<std::pair<pid_t, long>> Cpu() const override { return TreeCpuTicks(child_.pid); }
     const Child& child() const { return child_; }
 
@@ -389,13 +458,11 @@ class Tapper {
     std::vector<uint32_t> WaitStill(int quiet_ms, int timeout_ms) {
         const auto deadline = SteadyClock::now() + milliseconds(timeout_ms);
         std::vector<uint32_t> last = x_.Grab();
-        long frames = -1;
-        program_.Quiet(frames);
+        long frames = program_.Frames();
         while (SteadyClock::now() < deadline) {
             SleepMs(quiet_ms);
             std::vector<uint32_t> now = x_.Grab();
-            long frames_now = -1;
-            program_.Quiet(frames_now);
+            const long frames_now = program_.Frames();
             const bool same = now == last && frames_now == frames;
             last = std::move(now);
             frames = frames_now;
@@ -409,13 +476,11 @@ class Tapper {
         SleepMs(s_.settle_ms);
         const auto deadline = SteadyClock::now() + milliseconds(5000);
         std::vector<uint32_t> last = RowsNow();
-        long frames = -1;
-        program_.Quiet(frames);
+        long frames = program_.Frames();
         while (SteadyClock::now() < deadline) {
             SleepMs(100);
             std::vector<uint32_t> now = RowsNow();
-            long frames_now = -1;
-            program_.Quiet(frames_now);
+            const long frames_now = program_.Frames();
             const bool same = now == last && frames_now == frames;
             last = std::move(now);
             frames = frames_now;
@@ -441,23 +506,43 @@ class Tapper {
         const long reads0 = x_.row_reads();
         const long frames0 = program_.Frames();
 
+        program_.WatchFrames();
         x_.Button(true);
         if (s_.hold_ms > 0) SleepMs(s_.hold_ms);
         x_.Button(false);
         const auto released = SteadyClock::now();
         bool shown = false;
+        SteadyClock::time_point pixels_seen, dump_seen;
+        int frames_to_new = 0;
         for (;;) {
             const auto begin = SteadyClock::now();
-            x_.ReadRows();
+            x_.ReadRow(probe.lead_row);
+            bool seen = probe.Match(x_, to, /*lead_only=*/true) >= s_.threshold;
+            if (seen) {
+                x_.ReadRows();
+                seen = probe.Match(x_, to) >= s_.threshold;
+            }
             const auto end = SteadyClock::now();
             r.poll_ms.push_back(MsBetween(begin, end));
-            if (probe.Match(x_, to) >= s_.threshold) {
+            program_.SawScreen(to, dump_seen, frames_to_new);
+            if (seen) {
                 r.ms.push_back(MsBetween(released, end));  // the read that saw it, finished
+                pixels_seen = end;
                 shown = true;
                 break;
             }
             if (MsBetween(released, end) > s_.timeout_ms) break;
             std::this_thread::sleep_until(begin + std::chrono::microseconds(1000));
+        }
+        // The terminal's dump of that frame: written after the pixels, within milliseconds.
+        const auto dump_deadline = SteadyClock::now() + milliseconds(1000);
+        while (shown && SteadyClock::now() < dump_deadline) {
+            if (program_.SawScreen(to, dump_seen, frames_to_new)) {
+                r.dump_after_pixels_ms.push_back(MsBetween(pixels_seen, dump_seen));
+                r.frames_to_new.push_back(frames_to_new);
+                break;
+            }
+            std::this_thread::sleep_for(std::chrono::microseconds(500));
         }
         ++r.taps;
         if (!shown) ++r.failures;
@@ -627,17 +712,16 @@ Result RunChromium(const Xvfb& xvfb, XScreen& x, const Settings& s, PaintBeacon&
     return r;
 }
 
-// What one row read-back costs the X server: ticks per read, on the idle server.
+// What one row read-back costs the X server: ticks per read, on the idle server, polled as
+// the taps poll.
 double CalibrateRowReads(XScreen& x, pid_t xvfb_pid) {
-    std::vector<int> rows;
-    for (int i = 0; i < 8; ++i) rows.push_back(i * x.height() / 8);
-    if (!x.SetRows(rows)) return 0;
+    if (!x.SetRows({x.height() / 2})) return 0;
     const long x0 = CpuTicks(xvfb_pid);
     const long reads0 = x.row_reads();
-    const auto until = SteadyClock::now() + std::chrono::seconds(2);
+    const auto until = SteadyClock::now() + std::chrono::seconds(3);
     while (SteadyClock::now() < until) {
         const auto begin = SteadyClock::now();
-        x.ReadRows();
+        x.ReadRow(0);
         std::this_thread::sleep_until(begin + std::chrono::microseconds(1000));
     }
     const long reads = x.row_reads() - reads0;
@@ -752,6 +836,22 @@ int main(int argc, char** argv) {
         "Chromium's tree;\n +move: with the pointer move before it; X ms: the X server over the "
         "same windows, X net: less the\n bench's own read-backs; frames: drawn per tap; read: ms "
         "one read-back of the probe rows took)\n\n");
+
+    std::printf(
+        "cross-check: the terminal's layout dump of the frame that drew the new screen (written "
+        "after its Present)\nappeared this long after the read-back saw the new screen's pixels "
+        "(< 0 would mean the read-back was late):\n");
+    for (const auto& sr : results) {
+        const auto& d = sr.kiosk.dump_after_pixels_ms;
+        if (d.empty()) continue;
+        std::printf(
+            "  %s: median %.1f ms, min %.1f, max %.1f (%zu taps); frames written from "
+            "the press to it: median %.0f, max %.0f\n",
+            sr.size.c_str(), Median(d), *std::min_element(d.begin(), d.end()),
+            *std::max_element(d.begin(), d.end()), d.size(), Median(sr.kiosk.frames_to_new),
+            *std::max_element(sr.kiosk.frames_to_new.begin(), sr.kiosk.frames_to_new.end()));
+    }
+    std::printf("\n");
 
     for (const auto& sr : results) {
         const Result& k = sr.kiosk;
