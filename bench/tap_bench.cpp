@@ -592,16 +592,22 @@ void TimedTaps(Tapper& tapper, const Probe& probe, Point tile, Point back, const
     r.ran = true;
 }
 
+// An untimed tap at `at`, then until the screen is still again (setup only).
+void TapUntimed(XScreen& x, Tapper& tapper, Point at) {
+    x.Move(at.x, at.y);
+    tapper.WaitStill(200, 10000);
+    x.Button(true);
+    x.Button(false);
+    SleepMs(300);
+    tapper.WaitStill(300, 20000);
+}
+
 // Takes both references: `home` showing now; a tap on `tile` opens the area screen, a tap on
 // `back` returns. Untimed (these two taps also warm the program up).
 bool TakeReferences(XScreen& x, Tapper& tapper, Point tile, Point back, const Settings& s,
                     const std::string& name, Probe& probe, std::string& error) {
     const std::vector<uint32_t> home = tapper.WaitStill(300, 20000);
-    x.Move(tile.x, tile.y);
-    tapper.WaitStill(200, 10000);
-    x.Button(true);
-    x.Button(false);
-    SleepMs(300);
+    TapUntimed(x, tapper, tile);
     const std::vector<uint32_t> area = tapper.WaitStill(300, 20000);
     if (!s.shots_dir.empty()) {
         WritePpm(s.shots_dir + "/" + name + "-home.ppm", home, x.width(), x.height());
@@ -614,12 +620,7 @@ bool TakeReferences(XScreen& x, Tapper& tapper, Point tile, Point back, const Se
         return false;
     }
     if (!probe.Build(x, home, area, error)) return false;
-    x.Move(back.x, back.y);
-    tapper.WaitStill(200, 10000);
-    x.Button(true);
-    x.Button(false);
-    SleepMs(300);
-    tapper.WaitStill(300, 20000);
+    TapUntimed(x, tapper, back);
     if (tapper.Showing(probe) != kHome) {
         error = "the back button did not return to the home screen";
         return false;
@@ -645,37 +646,22 @@ Result RunKiosk(const std::string& binary, const Xvfb& xvfb, XScreen& x, const S
         return r;
     }
     // The first tap opens home (untimed).
-    x.Move(d.centres["attract.start"].x, d.centres["attract.start"].y);
-    tapper.WaitStill(200, 10000);
-    x.Button(true);
-    x.Button(false);
-    SleepMs(300);
-    tapper.WaitStill(300, 20000);
+    TapUntimed(x, tapper, d.centres["attract.start"]);
     d = ReadDump(kiosk.dump());
     if (d.screen != "home" || !d.centres.count("home.disclosure")) {
         r.why_not = "the attract tap did not open home (screen \"" + d.screen + "\")";
         return r;
     }
     tile = d.centres["home.disclosure"];
-    // Where the back button is: from the area screen's dump, taken while the references are.
-    x.Move(tile.x, tile.y);
-    tapper.WaitStill(200, 10000);
-    x.Button(true);
-    x.Button(false);
-    SleepMs(300);
-    tapper.WaitStill(300, 20000);
+    // Where the back button is: from the area screen's dump (two more untimed taps).
+    TapUntimed(x, tapper, tile);
     d = ReadDump(kiosk.dump());
     if (d.screen != "disclosure" || !d.centres.count("common.back")) {
         r.why_not = "the disclosure tile did not open its screen (screen \"" + d.screen + "\")";
         return r;
     }
     back = d.centres["common.back"];
-    x.Move(back.x, back.y);
-    tapper.WaitStill(200, 10000);
-    x.Button(true);
-    x.Button(false);
-    SleepMs(300);
-    tapper.WaitStill(300, 20000);
+    TapUntimed(x, tapper, back);
 
     Probe probe;
     std::string error;
@@ -780,7 +766,12 @@ int main(int argc, char** argv) {
         "taken when the read that saw it returned); CPU: press → idle, per tap\n\n",
         s.taps, s.hold_ms, s.threshold * 100);
 
-    TempDir logs("tap-logs");
+    // The programs' logs stay (named at the end), for when a run fails.
+    std::string logs_dir = "/tmp/gk-bench-tap-logs-XXXXXX";
+    if (::mkdtemp(logs_dir.data()) == nullptr) {
+        std::fprintf(stderr, "tap_bench: mkdtemp failed\n");
+        return 1;
+    }
     PaintBeacon beacon;
     struct SizeResult {
         std::string size;
@@ -811,14 +802,14 @@ int main(int argc, char** argv) {
         sr.x_per_read = CalibrateRowReads(x, xvfb.pid());
         Point tile, back;
         std::fprintf(stderr, "%s gridkiosk\n", size.c_str());
-        sr.kiosk = RunKiosk(kiosk, xvfb, x, s, logs.path() + "/kiosk-" + size + ".log", tile, back);
+        sr.kiosk = RunKiosk(kiosk, xvfb, x, s, logs_dir + "/kiosk-" + size + ".log", tile, back);
         if (!skip_chromium) {
             std::fprintf(stderr, "%s chromium\n", size.c_str());
             if (tile.x == 0) {
                 sr.chromium.why_not = "no tile positions (the terminal's run failed)";
             } else {
                 sr.chromium = RunChromium(xvfb, x, s, beacon, run++,
-                                          logs.path() + "/chromium-" + size + ".log", tile, back);
+                                          logs_dir + "/chromium-" + size + ".log", tile, back);
             }
         }
         results.push_back(std::move(sr));
@@ -893,5 +884,6 @@ int main(int argc, char** argv) {
                         "");
         }
     }
+    std::printf("logs: %s\n", logs_dir.c_str());
     return 0;
 }
