@@ -372,12 +372,18 @@ std::string LogLineFrom(const std::string& log_path, std::string_view needle) {
 }
 
 std::vector<std::string> ChromiumArgv(const std::string& profile_dir, const std::string& url) {
+    return ChromiumArgv(profile_dir, url, 1920, 1080);
+}
+
+std::vector<std::string> ChromiumArgv(const std::string& profile_dir, const std::string& url,
+                                      int width, int height) {
     return {"chromium", "--kiosk",
             // No window manager runs under Xvfb: place the window over the whole screen.
-            "--window-size=1920,1080", "--window-position=0,0", "--no-sandbox", "--disable-gpu",
-            "--disable-dev-shm-usage", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--disable-features=Translate",
-            "--user-data-dir=" + profile_dir, url};
+            "--window-size=" + std::to_string(width) + "," + std::to_string(height),
+            "--window-position=0,0", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--no-first-run", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--disable-features=Translate", "--user-data-dir=" + profile_dir,
+            url};
 }
 
 std::string BaselinePageUrl(int beacon_port, int run) {

@@ -129,6 +129,9 @@ std::string LogLineFrom(const std::string& log_path, std::string_view needle);
 
 // Debian's Chromium in kiosk mode on a closed network, as the issue lists the flags.
 std::vector<std::string> ChromiumArgv(const std::string& profile_dir, const std::string& url);
+// The same with the window over a screen of width x height (ChromiumArgv above: 1920x1080).
+std::vector<std::string> ChromiumArgv(const std::string& profile_dir, const std::string& url,
+                                      int width, int height);
 std::string BaselinePageUrl(int beacon_port, int run);
 
 // The page's first-contentful-paint beacon: a listener on 127.0.0.1 (cpp-httplib) that records

@@ -14,7 +14,7 @@ packages=(
   fonts-noto-cjk fonts-wqy-microhei
 )
 if [ "${1:-}" = "--test" ]; then
-  packages+=(clang-format ccache xvfb xauth xdotool x11-utils zbar-tools imagemagick chromium procps wrk curl python3)
+  packages+=(clang-format ccache xvfb xauth xdotool x11-utils libx11-dev libxtst-dev zbar-tools imagemagick chromium procps wrk curl python3)
 fi
 
 missing=()
