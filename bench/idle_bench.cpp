@@ -120,7 +120,7 @@ int main(int argc, char** argv) {
         EnvChanges env =
             x11 ? EnvChanges{{"DISPLAY", xvfb.display()}, {"SDL_VIDEODRIVER", std::nullopt}}
                 : EnvChanges{{"SDL_VIDEODRIVER", "dummy"}, {"DISPLAY", std::nullopt}};
-        kiosks.push_back(Spawn(KioskArgv(kiosk, dir, dump), env, dir + "/kiosk.log"));
+        kiosks.push_back(Spawn(KioskArgv(kiosk, dir, dump, x11), env, dir + "/kiosk.log"));
         watched.push_back({x11 ? "gridkiosk x11" : "gridkiosk dummy", kiosks.back().pid, dump});
     }
     for (const Watched& w : watched) {

@@ -70,7 +70,8 @@ class MemoryBench {
                 kind.x11
                     ? EnvChanges{{"DISPLAY", xvfb_.display()}, {"SDL_VIDEODRIVER", std::nullopt}}
                     : EnvChanges{{"SDL_VIDEODRIVER", "dummy"}, {"DISPLAY", std::nullopt}};
-            child = Spawn(KioskArgv(kiosk_, dir, dir + "/layout.json"), env, dir + "/kiosk.log");
+            child = Spawn(KioskArgv(kiosk_, dir, dir + "/layout.json", kind.x11), env,
+                          dir + "/kiosk.log");
             logs_[kind.name] = dir + "/kiosk.log";
         }
         Sample s;

@@ -347,7 +347,8 @@ void WriteKioskConfig(const std::string& data_dir) {
 }
 
 std::vector<std::string> KioskArgv(const std::string& binary, const std::string& data_dir,
-                                   const std::string& layout_dump) {
+                                   const std::string& layout_dump, bool x11) {
+    if (x11) return {binary, "--data-dir", data_dir, "--layout-dump", layout_dump};
     return {binary,      "--data-dir",    data_dir,   "--windowed",
             "1920x1080", "--layout-dump", layout_dump};
 }

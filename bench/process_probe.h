@@ -119,8 +119,10 @@ class TempDir {
 
 // Writes DIR/gridkiosk.toml with terminal number 7 (the configuration the issue names).
 void WriteKioskConfig(const std::string& data_dir);
+// Under X the terminal runs fullscreen, as deployed (the Xvfb screen is 1920×1080); with the
+// dummy driver (whose display is 1024×768) in a 1920×1080 window.
 std::vector<std::string> KioskArgv(const std::string& binary, const std::string& data_dir,
-                                   const std::string& layout_dump);
+                                   const std::string& layout_dump, bool x11);
 // The "frame" field of a layout dump; nullopt when missing or unreadable.
 std::optional<long> DumpFrame(const std::string& layout_dump);
 // The rest of the first line of a log that contains `needle`, from the needle on, or "".

@@ -102,7 +102,7 @@ class StartupBench {
         FileWatch watch(dir, "layout.json");
         const std::string log =
             existing_.path() + "/kiosk-" + (kind.x11 ? "x11" : "dummy") + ".log";
-        Child child = Spawn(KioskArgv(kiosk_, dir, dump), env, log);
+        Child child = Spawn(KioskArgv(kiosk_, dir, dump, kind.x11), env, log);
         SteadyClock::time_point seen;
         const bool ok = watch.Wait(child.started + std::chrono::milliseconds(timeout_ms_), seen);
         const double cpu_ms = 1000.0 * TicksToSeconds(CpuTicks(child.pid));

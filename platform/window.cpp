@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "platform/log.h"
+#include "platform/window_manager.h"
 
 namespace gk {
 
@@ -37,10 +38,10 @@ Status Window::Init(const WindowOptions& options) {
     SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
     SDL_SetHint(SDL_HINT_IME_SHOW_UI, "1");
 
-    // Fullscreen is a borderless window over the whole display, asked to become fullscreen
-    // only after the first frame is shown (Present): SDL 2.26 on X11 waits up to 100 ms for a
-    // window manager to answer a fullscreen or resize request, and a kiosk session often has
-    // none (cage fullscreens every window itself).
+    // Fullscreen is a borderless window over the whole display. SDL 2.26 on X11 waits up to
+    // 100 ms for a window manager to answer a fullscreen request, and a kiosk X session often
+    // has none: then the borderless window is all there is to it. With a window manager (or on
+    // Wayland) the window asks to become fullscreen after the first frame is shown (Present).
     Uint32 flags = SDL_WINDOW_SHOWN | SDL_WINDOW_ALLOW_HIGHDPI;
     int x = SDL_WINDOWPOS_CENTERED, y = SDL_WINDOWPOS_CENTERED;
     int w = options.width, h = options.height;
@@ -52,7 +53,6 @@ Status Window::Init(const WindowOptions& options) {
             w = bounds.w;
             h = bounds.h;
             flags |= SDL_WINDOW_BORDERLESS;
-            fullscreen_pending_ = true;
         } else {
             flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
         }
@@ -60,6 +60,7 @@ Status Window::Init(const WindowOptions& options) {
     window_ = SDL_CreateWindow(options.title.c_str(), x, y, w, h, flags);
     if (!window_)
         return Error{"no_display", std::string("cannot open a window: ") + SDL_GetError()};
+    fullscreen_pending_ = (flags & SDL_WINDOW_BORDERLESS) && HasWindowManager(window_);
 
     // "auto" without a GPU render node (a VM, Xvfb) goes straight to our own rasteriser: a
     // software OpenGL (llvmpipe) would draw the same pixels slower, start slower and cost

@@ -7,14 +7,14 @@ packages=(
   # build
   build-essential cmake pkg-config ninja-build
   # libraries (DESIGN.md §2)
-  libsdl2-dev libimgui-dev libstb-dev libsqlite3-dev sqlite3 libqrencode-dev
+  libsdl2-dev libx11-dev libimgui-dev libstb-dev libsqlite3-dev sqlite3 libqrencode-dev
   libcurl4-openssl-dev nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libcpp-httplib-dev
   libsodium-dev libsystemd-dev libgtest-dev libgmock-dev libbenchmark-dev
   # fonts
   fonts-noto-cjk fonts-wqy-microhei
 )
 if [ "${1:-}" = "--test" ]; then
-  packages+=(clang-format ccache xvfb xauth xdotool x11-utils libx11-dev libxtst-dev zbar-tools imagemagick chromium procps wrk curl python3)
+  packages+=(clang-format ccache xvfb xauth xdotool x11-utils libxtst-dev zbar-tools imagemagick chromium procps wrk curl python3)
 fi
 
 missing=()
