@@ -301,10 +301,11 @@ Dump ReadDump(const std::string& path) {
 // What the figures of one program at one size come from.
 struct Result {
     bool ran = false;
-    std::string why_not;          // when !ran
-    std::vector<double> ms;       // release → new screen, taps that made it in time
-    std::vector<double> poll_ms;  // how long one read-back of the probe rows took
-    int failures = 0;             // no new screen within the time-out
+    std::string why_not;           // when !ran
+    std::vector<double> ms;        // release → new screen, taps that made it in time
+    std::vector<double> ms_to[2];  // the same by the screen the tap opened (kHome, kArea)
+    std::vector<double> poll_ms;   // how long one read-back of the probe rows took
+    int failures = 0;              // no new screen within the time-out
     int taps = 0;
     long cpu_ticks = 0;            // program: press → idle, summed over the taps
     long cpu_ticks_with_move = 0;  // the same from before each pointer move
@@ -527,6 +528,7 @@ class Tapper {
             program_.SawScreen(to, dump_seen, frames_to_new);
             if (seen) {
                 r.ms.push_back(MsBetween(released, end));  // the read that saw it, finished
+                r.ms_to[to].push_back(r.ms.back());
                 pixels_seen = end;
                 shown = true;
                 break;
@@ -841,6 +843,15 @@ int main(int argc, char** argv) {
             sr.size.c_str(), Median(d), *std::min_element(d.begin(), d.end()),
             *std::max_element(d.begin(), d.end()), d.size(), Median(sr.kiosk.frames_to_new),
             *std::max_element(sr.kiosk.frames_to_new.begin(), sr.kiosk.frames_to_new.end()));
+    }
+    std::printf("by direction, median ms (tile → its screen / back → home):\n");
+    for (const auto& sr : results) {
+        for (const Result* r : {&sr.kiosk, &sr.chromium}) {
+            if (r->ms_to[kArea].empty() || r->ms_to[kHome].empty()) continue;
+            std::printf("  %s %s: %.1f / %.1f\n", sr.size.c_str(),
+                        r == &sr.kiosk ? "gridkiosk" : "chromium", Median(r->ms_to[kArea]),
+                        Median(r->ms_to[kHome]));
+        }
     }
     std::printf("\n");
 
