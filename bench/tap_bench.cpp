@@ -345,11 +345,10 @@ class KioskProgram : public Program {
         : dir_("tap-kiosk") {
         WriteKioskConfig(dir_.path());
         dump_ = dir_.path() + "/layout.json";
-        // --windowed at the screen's size, which puts the window over the whole screen:
-        // without a window manager (as under Xvfb) SDL's fullscreen leaves the window at its
-        // default 1920x1080, off a portrait screen.
-        child_ = Spawn({binary, "--data-dir", dir_.path(), "--layout-dump", dump_, "--windowed",
-                        std::to_string(width) + "x" + std::to_string(height)},
+        // Fullscreen, as deployed: a borderless window over the whole display (portrait too).
+        (void)width;
+        (void)height;
+        child_ = Spawn({binary, "--data-dir", dir_.path(), "--layout-dump", dump_},
                        {{"DISPLAY", xvfb.display()}, {"SDL_VIDEODRIVER", std::nullopt}}, log);
     }
     ~KioskProgram() override {
