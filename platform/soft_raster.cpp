@@ -24,7 +24,15 @@ namespace {
 
 // Pixel (px, py) is covered by an area when its centre (px + 0.5, py + 0.5) is inside; for a
 // span [lo, hi) of coordinates that is px in [ceil(lo - 0.5), ceil(hi - 0.5)).
-int FirstPixel(float lo) { return static_cast<int>(std::ceil(lo - 0.5f)); }
+// Positions beyond this (or not numbers at all) are nothing a screen draws: a primitive with one
+// is dropped, and clip rects are clamped, rather than let a conversion to integers overflow.
+constexpr float kMaxCoordinate = 1 << 20;
+
+int FirstPixel(float lo) {
+    const float f = std::ceil(lo - 0.5f);
+    if (!(f >= -kMaxCoordinate)) return -static_cast<int>(kMaxCoordinate);
+    return f <= kMaxCoordinate ? static_cast<int>(f) : static_cast<int>(kMaxCoordinate);
+}
 
 PixelRect Intersect(const PixelRect& a, const PixelRect& b) {
     return {std::max(a.x0, b.x0), std::max(a.y0, b.y0), std::min(a.x1, b.x1), std::min(a.y1, b.y1)};
@@ -35,6 +43,21 @@ bool IsAxisAlignedQuad(const ImDrawVert& a, const ImDrawVert& b, const ImDrawVer
     return a.pos.y == b.pos.y && b.pos.x == c.pos.x && c.pos.y == d.pos.y && d.pos.x == a.pos.x &&
            a.uv.y == b.uv.y && b.uv.x == c.uv.x && c.uv.y == d.uv.y && d.uv.x == a.uv.x &&
            a.col == b.col && a.col == c.col && a.col == d.col;
+}
+
+bool Drawable(const Primitive& p) {
+    for (int i = 0; i < p.count; ++i) {
+        const ImVec2 v = p.v[i]->pos;
+        if (!(std::fabs(v.x) <= kMaxCoordinate && std::fabs(v.y) <= kMaxCoordinate)) return false;
+    }
+    return true;
+}
+
+// floor(t · size) as an index into [0, size): NaN and anything outside clamp to the edges.
+int TexelIndex(float t, int size) {
+    const float f = std::floor(t * static_cast<float>(size));
+    if (!(f >= 0)) return 0;
+    return f < static_cast<float>(size) ? static_cast<int>(f) : size - 1;
 }
 
 PixelRect Bounds(const Primitive& p) {
@@ -91,6 +114,7 @@ void CollectPrimitives(const ImDrawData& data, int width, int height, std::vecto
                     p.v[3] = nullptr;
                     i += 3;
                 }
+                if (!Drawable(p)) continue;
                 p.bounds = Bounds(p);
                 if (!p.bounds.empty()) out.push_back(p);
             }
@@ -166,9 +190,8 @@ class PixelWriter {
 
 uint8_t Texel(const AlphaTexture* t, float u, float v) {
     if (!t || !t->pixels) return 255;  // no texture: a plain fill
-    const int x = std::clamp(static_cast<int>(std::floor(u * t->width)), 0, t->width - 1);
-    const int y = std::clamp(static_cast<int>(std::floor(v * t->height)), 0, t->height - 1);
-    return t->pixels[static_cast<size_t>(y) * t->width + x];
+    return t->pixels[static_cast<size_t>(TexelIndex(v, t->height)) * t->width +
+                     TexelIndex(u, t->width)];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -200,11 +223,11 @@ void DrawQuad(const Primitive& p, const PixelWriter& out, const PixelRect& clip)
     columns.resize(static_cast<size_t>(r.x1 - r.x0));
     for (int x = r.x0; x < r.x1; ++x) {
         const float u = a.uv.x + ((x + 0.5f) - a.pos.x) * du;
-        columns[x - r.x0] = std::clamp(static_cast<int>(std::floor(u * t.width)), 0, t.width - 1);
+        columns[x - r.x0] = TexelIndex(u, t.width);
     }
     for (int y = r.y0; y < r.y1; ++y) {
         const float v = a.uv.y + ((y + 0.5f) - a.pos.y) * dv;
-        const int ty = std::clamp(static_cast<int>(std::floor(v * t.height)), 0, t.height - 1);
+        const int ty = TexelIndex(v, t.height);
         const uint8_t* texels = t.pixels + static_cast<size_t>(ty) * t.width;
         uint32_t* row = out.Row(y);
         for (int x = r.x0; x < r.x1; ++x) {

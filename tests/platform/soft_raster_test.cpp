@@ -8,9 +8,11 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -203,6 +205,32 @@ TEST_F(SoftRasterTest, TrackerRedrawsOnlyWhatChangedAndTheResultMatchesAFullDraw
     damage = &tracker.Update(prims, kW, kH);
     ASSERT_EQ(damage->size(), 1u);
     EXPECT_EQ((*damage)[0].area(), long{kW} * kH);
+}
+
+// Geometry no screen should make (NaN, infinities, coordinates far off screen, a clip rect of
+// FLT_MAX, NaN texture coordinates) is dropped or clamped: no crash, nothing undefined (the
+// sanitizer pass runs this too), and the rest of the frame is drawn.
+TEST_F(SoftRasterTest, NonsenseGeometryIsDroppedAndTheRestDrawn) {
+    const float nan = std::nanf(""), inf = std::numeric_limits<float>::infinity();
+    const std::vector<Primitive> prims = Frame([&](ImDrawList* dl) {
+        dl->AddRectFilled(ImVec2(0, 0), ImVec2(kW, kH), IM_COL32(0, 0, 0, 255));
+        dl->AddTriangleFilled(ImVec2(nan, 10), ImVec2(50, 50), ImVec2(10, 90),
+                              IM_COL32(255, 0, 0, 255));
+        dl->AddRectFilled(ImVec2(-inf, -inf), ImVec2(inf, inf), IM_COL32(255, 0, 0, 255));
+        dl->AddTriangleFilled(ImVec2(-3e9f, 0), ImVec2(3e9f, 5), ImVec2(0, 4e9f),
+                              IM_COL32(255, 0, 0, 255));
+        dl->PushClipRect(ImVec2(-FLT_MAX, -FLT_MAX), ImVec2(FLT_MAX, FLT_MAX));
+        dl->PrimReserve(6, 4);
+        dl->PrimRectUV(ImVec2(100, 100), ImVec2(140, 140), ImVec2(nan, nan), ImVec2(nan, 1.0f),
+                       IM_COL32(0, 0, 255, 255));
+        dl->PopClipRect();
+        dl->AddRectFilled(ImVec2(200, 200), ImVec2(220, 220), IM_COL32(0, 255, 0, 255));
+    });
+    std::vector<uint32_t> px;
+    Canvas canvas = CanvasOn(px);
+    Rasterise(prims, canvas, {0, 0, kW, kH});
+    EXPECT_EQ(px[210 * kW + 210] & 0xFFFFFF, 0x00FF00u) << "the sane rectangle after them";
+    EXPECT_EQ(px[5 * kW + 630] & 0xFFFFFF, 0u) << "an infinite rectangle painted the screen";
 }
 
 }  // namespace
