@@ -74,101 +74,72 @@ void SetAtlasCounters(benchmark::State& state, const FontSet& fonts) {
     state.counters["atlas_h"] = fonts.atlas_height;
 }
 
-// FontLibrary::Load as the terminal calls it: timed until it returns with the first atlas
-// installed, which is all the first frame waits for.
-void BM_FontsQuick(benchmark::State& state) {
+// Each iteration: a new FontLibrary, FontLibrary::Load as the terminal calls it (the first
+// atlas), then `after` on the loaded set, timed together; the atlas's counters at the end.
+template <class After>
+void TimeFontLoad(benchmark::State& state, const char* what, After after) {
     FontSet fonts;
     for (auto _ : state) {
         FontLibrary library(g_kiosk->window);
         const auto t0 = SteadyClock::now();
         auto loaded = library.Load(g_kiosk->Fonts(), g_kiosk->FirstTexts(), g_kiosk->GlyphTexts(),
                                    g_kiosk->DisplayTexts());
+        if (loaded) {
+            if (Status st = after(library, *loaded); !st) loaded = st.error();
+        }
         state.SetIterationTime(SecondsSince(t0));
         if (!loaded) {
-            state.SkipWithError("FontLibrary::Load");
+            state.SkipWithError(what);
             break;
         }
         fonts = *loaded;
         library.Shutdown();
     }
     SetAtlasCounters(state, fonts);
+}
+
+// Load alone: timed until it returns with the first atlas installed, which is all the first
+// frame waits for.
+void BM_FontsQuick(benchmark::State& state) {
+    TimeFontLoad(state, "FontLibrary::Load", [](FontLibrary&, FontSet&) -> Status { return Ok{}; });
 }
 
 // Load then WaitForUiGlyphs with no worker (it builds on the calling thread): the first atlas,
 // then the atlas of every text of both languages, built and installed. What a screen after
 // attract would wait for if the worker had not started.
 void BM_FontsUi(benchmark::State& state) {
-    FontSet fonts;
-    for (auto _ : state) {
-        FontLibrary library(g_kiosk->window);
-        const auto t0 = SteadyClock::now();
-        auto loaded = library.Load(g_kiosk->Fonts(), g_kiosk->FirstTexts(), g_kiosk->GlyphTexts(),
-                                   g_kiosk->DisplayTexts());
-        if (loaded) {
-            auto waited = library.WaitForUiGlyphs(*loaded, std::chrono::milliseconds(0));
-            if (!waited) loaded = waited.error();
-        }
-        state.SetIterationTime(SecondsSince(t0));
-        if (!loaded) {
-            state.SkipWithError("FontLibrary::WaitForUiGlyphs");
-            break;
-        }
-        fonts = *loaded;
-        library.Shutdown();
-    }
-    SetAtlasCounters(state, fonts);
+    TimeFontLoad(state, "FontLibrary::WaitForUiGlyphs",
+                 [](FontLibrary& library, FontSet& fonts) -> Status {
+                     auto waited = library.WaitForUiGlyphs(fonts, std::chrono::milliseconds(0));
+                     if (!waited) return waited.error();
+                     return Ok{};
+                 });
 }
 
 // Load then BuildFullNow (scripted runs, the frame benchmark): the first atlas, then the full
 // one with GB2312, built and installed.
 void BM_FontsFull(benchmark::State& state) {
-    FontSet fonts;
-    for (auto _ : state) {
-        FontLibrary library(g_kiosk->window);
-        const auto t0 = SteadyClock::now();
-        auto loaded = library.Load(g_kiosk->Fonts(), g_kiosk->FirstTexts(), g_kiosk->GlyphTexts(),
-                                   g_kiosk->DisplayTexts());
-        if (loaded) {
-            if (auto st = library.BuildFullNow(*loaded); !st) loaded = st.error();
-        }
-        state.SetIterationTime(SecondsSince(t0));
-        if (!loaded) {
-            state.SkipWithError("FontLibrary::Load");
-            break;
-        }
-        fonts = *loaded;
-        library.Shutdown();
-    }
-    SetAtlasCounters(state, fonts);
+    TimeFontLoad(state, "FontLibrary::BuildFullNow",
+                 [](FontLibrary& library, FontSet& fonts) { return library.BuildFullNow(fonts); });
 }
 
 // The interactive path again, timed until the worker's second on_ready: when the full atlas
 // is ready to be installed between frames, counted from the start of the fonts phase.
 void BM_FontsBackgroundReady(benchmark::State& state) {
-    for (auto _ : state) {
-        std::mutex mutex;
-        std::condition_variable cv;
-        int ready = 0;  // kUi, then kFull
-        FontLibrary library(g_kiosk->window);
-        const auto t0 = SteadyClock::now();
-        auto loaded = library.Load(g_kiosk->Fonts(), g_kiosk->FirstTexts(), g_kiosk->GlyphTexts(),
-                                   g_kiosk->DisplayTexts());
-        if (loaded) {
-            library.BuildFullInBackground([&] {
-                std::lock_guard lock(mutex);
-                ++ready;
-                cv.notify_one();
-            });
-            std::unique_lock lock(mutex);
-            cv.wait(lock, [&] { return ready >= 2; });
-        }
-        state.SetIterationTime(SecondsSince(t0));
-        if (!loaded) {
-            state.SkipWithError("FontLibrary::Load");
-            break;
-        }
-        library.Shutdown();
-    }
+    TimeFontLoad(state, "FontLibrary::BuildFullInBackground",
+                 [](FontLibrary& library, FontSet&) -> Status {
+                     std::mutex mutex;
+                     std::condition_variable cv;
+                     int ready = 0;  // kUi, then kFull
+                     library.BuildFullInBackground([&] {
+                         std::lock_guard lock(mutex);
+                         ++ready;
+                         cv.notify_one();
+                     });
+                     std::unique_lock lock(mutex);
+                     cv.wait(lock, [&] { return ready >= 2; });
+                     return Ok{};
+                 });
 }
 
 // SDL video + a 1920x1080 window + renderer + the ImGui backend (context made outside).
