@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 
 #include "core/json_limits.h"
@@ -117,6 +118,17 @@ class Fields {
         int64_t n = out;
         Integer(key, n, min, max, required);
         out = static_cast<int>(n);
+    }
+
+    // The object at key as Fields of its own; nothing (and "must be an object") otherwise.
+    std::optional<Fields> Object(std::string_view key) const {
+        const json* v = Find(key, false);
+        if (!v) return std::nullopt;
+        if (!v->is_object()) {
+            problems_.Add(At(path_, key), "must be an object");
+            return std::nullopt;
+        }
+        return Fields(*v, At(path_, key), problems_);
     }
 
     void Bool(std::string_view key, bool& out) const {
@@ -287,18 +299,15 @@ Disclosure ReadDisclosure(const Fields& f) {
     f.Code("board", d.board, kBoardCodes, true);
     f.Local("title", d.title, true);
     f.Local("body", d.body, true, kMaxBodyChars);
-    if (const json* table = f.Find("finance", false)) {
-        if (d.board != Board::kFinance) {
+    const bool has_table = f.Find("finance", false) != nullptr;
+    if (d.board != Board::kFinance) {
+        if (has_table)
             f.problems().Add(At(f.path(), "finance"),
                              "only items on the finance board have a table");
-        } else if (!table->is_object()) {
-            f.problems().Add(At(f.path(), "finance"), "must be an object");
-        } else {
-            d.finance.emplace();
-            ReadFinance(Fields(*table, At(f.path(), "finance"), f.problems()), *d.finance);
-        }
-    } else if (d.board == Board::kFinance) {
+    } else if (!has_table) {
         f.problems().Add(At(f.path(), "finance"), "required on the finance board");
+    } else if (auto table = f.Object("finance")) {
+        ReadFinance(*table, d.finance.emplace());
     }
     return d;
 }
@@ -327,22 +336,18 @@ DeliberationMatter ReadDeliberation(const Fields& f) {
     });
     if (m.stages.empty()) f.problems().Add(At(f.path(), "stages"), "must not be empty");
     const bool resolved = m.stages.size() > static_cast<size_t>(Stage::kResolution);
-    if (const json* votes = f.Find("votes", false)) {
-        if (!resolved) {
+    const bool has_votes = f.Find("votes", false) != nullptr;
+    if (!resolved) {
+        if (has_votes)
             f.problems().Add(At(f.path(), "votes"),
                              "only a matter that reached resolution has votes");
-        } else if (!votes->is_object()) {
-            f.problems().Add(At(f.path(), "votes"), "must be an object");
-        } else {
-            Votes v;
-            Fields vf(*votes, At(f.path(), "votes"), f.problems());
-            vf.Integer("in_favour", v.in_favour, 0, 1000000, true);
-            vf.Integer("against", v.against, 0, 1000000, true);
-            vf.Integer("abstained", v.abstained, 0, 1000000, true);
-            m.votes = v;
-        }
-    } else if (resolved) {
+    } else if (!has_votes) {
         f.problems().Add(At(f.path(), "votes"), "required once the matter reached resolution");
+    } else if (auto vf = f.Object("votes")) {
+        Votes& v = m.votes.emplace();
+        vf->Integer("in_favour", v.in_favour, 0, 1000000, true);
+        vf->Integer("against", v.against, 0, 1000000, true);
+        vf->Integer("abstained", v.abstained, 0, 1000000, true);
     }
     return m;
 }

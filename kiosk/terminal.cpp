@@ -383,7 +383,7 @@ void Terminal::HandleEvent(const SDL_Event& e) {
                     log::Error("fonts: " + installed.error().message);
                 } else if (*installed) {
                     log::Info("glyphs=" + std::to_string(fonts_.glyph_count) +
-                              (fonts_.full ? " (GB2312 in)" : " (texts in)"));
+                              (fonts_.full() ? " (GB2312 in)" : " (texts in)"));
                 }
                 break;
             }

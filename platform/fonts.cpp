@@ -443,7 +443,6 @@ Status FontLibrary::Install(std::unique_ptr<Built> built, FontSet& fonts) {
     fonts.atlas_width = atlas->TexWidth;
     fonts.atlas_height = atlas->TexHeight;
     fonts.stage = built->stage;
-    fonts.full = built->stage == FontStage::kFull;
     active_ = std::move(made);  // the previous atlas goes only now, after the swap
     built.reset();
     if (!uploaded) {

@@ -48,7 +48,7 @@ struct FontSet {
     int glyph_count = 0;       // glyphs in the body font
     int atlas_width = 0, atlas_height = 0;
     FontStage stage = FontStage::kFirst;
-    bool full = false;  // GB2312 included (stage == kFull)
+    bool full() const { return stage == FontStage::kFull; }  // GB2312 included
 };
 
 // The texts the first screen draws, by the size it draws them in: the first atlas holds their

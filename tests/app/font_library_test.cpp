@@ -117,7 +117,7 @@ TEST_F(FontLibraryTest, FullAtlasOfOldTextsIsDroppedAfterAReload) {
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     EXPECT_TRUE(Has(fonts, kNewOnly)) << "the new texts' glyph is gone";
-    EXPECT_FALSE(fonts.full);
+    EXPECT_FALSE(fonts.full());
 
     // The new generation's own full atlas does go in, with GB2312 and the new texts.
     std::atomic<int> ready_new{0};
@@ -126,7 +126,7 @@ TEST_F(FontLibraryTest, FullAtlasOfOldTextsIsDroppedAfterAReload) {
     auto installed = library_.InstallIfReady(fonts);
     ASSERT_TRUE(installed.ok()) << installed.error().message;
     EXPECT_TRUE(*installed);
-    EXPECT_TRUE(fonts.full);
+    EXPECT_TRUE(fonts.full());
     EXPECT_TRUE(Has(fonts, kNewOnly));
     EXPECT_TRUE(Has(fonts, U'书'));  // GB2312
     EXPECT_EQ(ready.load(), announced_before_reload) << "the stale worker announced an atlas";
@@ -306,7 +306,7 @@ TEST_F(FontStagesTest, TextsAtlasHoldsEveryTextOfBothLanguages) {
     EXPECT_EQ(Missing(fonts.body, EveryDateTime()), "");
     EXPECT_EQ(Missing(fonts.title, first.title), "");
     EXPECT_EQ(Missing(fonts.huge, first.huge), "");
-    EXPECT_FALSE(fonts.full);
+    EXPECT_FALSE(fonts.full());
     // Already there: nothing to do, nothing rebuilt.
     auto again = library_.WaitForUiGlyphs(fonts, std::chrono::milliseconds(0));
     ASSERT_TRUE(again.ok());
@@ -330,7 +330,7 @@ TEST_F(FontStagesTest, WaitForUiGlyphsTakesTheWorkersAtlas) {
     ASSERT_TRUE(WaitFor(ready, 2)) << "GB2312 never came";
     auto installed = library_.InstallIfReady(fonts);
     ASSERT_TRUE(installed.ok()) << installed.error().message;
-    EXPECT_TRUE(fonts.full);
+    EXPECT_TRUE(fonts.full());
     EXPECT_TRUE(Has(fonts, U'鑫'));  // GB2312 level 2, in no text
 }
 
